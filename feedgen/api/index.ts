@@ -1,0 +1,13 @@
+import type { HttpServer } from '../../shared/http/index.ts'
+import type { AppContext } from '../context.ts'
+import describeFeedGenerator from './app/bsky/feed/describeFeedGenerator.ts'
+import getFeedSkeleton from './app/bsky/feed/getFeedSkeleton.ts'
+import health from './health.ts'
+import wellKnown from './well-known.ts'
+
+export function registerRoutes(server: HttpServer, ctx: AppContext): void {
+  getFeedSkeleton(server, ctx)
+  describeFeedGenerator(server, ctx)
+  wellKnown(server, ctx)
+  health(server, ctx)
+}

@@ -1,0 +1,20 @@
+import type { IdResolver } from '@atproto/identity'
+import type { ServiceAuthVerifier } from '../shared/auth/index.ts'
+import type { FirehoseConsumer } from '../shared/firehose/consumer.ts'
+import type { Logger } from '../shared/logger.ts'
+import type { FeedgenConfig } from './config.ts'
+import type { FeedgenDb } from './db/schema.ts'
+import type { FeedDefinition } from './feeds/definitions.ts'
+
+/** Everything a route needs, built once from the config. */
+export interface AppContext {
+  cfg: FeedgenConfig
+  /** read-only connection for the API (WAL: never blocked by the ingest writer) */
+  readDb: FeedgenDb
+  feedsByUri: Map<string, FeedDefinition>
+  authVerifier: ServiceAuthVerifier
+  idResolver: IdResolver
+  firehose: FirehoseConsumer
+  logger: Logger
+  now: () => number
+}

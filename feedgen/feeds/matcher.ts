@@ -1,0 +1,119 @@
+import type { FeedDefinition } from './definitions.ts'
+import { foldForSearch, foldKeyword } from './text.ts'
+
+export type MatchReason = 'list' | 'author' | 'hashtag' | 'keyword'
+
+export interface PostFacts {
+  author: string
+  text: string
+  langs: string[]
+  tags: string[]
+  isReply: boolean
+}
+
+export interface FeedMatch {
+  feed: string
+  reason: MatchReason
+}
+
+/** Who is on the configured Bluesky lists; kept current by the list-item indexer and the list sync. */
+export interface MembershipView {
+  isMember(listUri: string, did: string): boolean
+}
+
+interface CompiledFeed {
+  def: FeedDefinition
+  authors: Set<string>
+  hashtags: Set<string>
+  keywords: string[]
+  excludeKeywords: string[]
+  langs: string[]
+}
+
+/**
+ * Decides at index time which feeds a post belongs to. A post is a candidate when it matches ANY
+ * include rule (list member, author, hashtag, keyword), and is kept when it also matches ALL of
+ * `require` and NONE of `exclude.keywords`; replies are dropped for feeds with `replies: false`.
+ */
+export class FeedMatcher {
+  readonly #feeds: CompiledFeed[]
+  readonly #membership: MembershipView
+  readonly #anyKeywords: boolean
+
+  constructor(feeds: FeedDefinition[], membership: MembershipView) {
+    this.#membership = membership
+    this.#feeds = feeds.map((def) => ({
+      def,
+      authors: new Set(def.include.authors),
+      hashtags: new Set(def.include.hashtags),
+      keywords: def.include.keywords.map(foldKeyword).filter((k): k is string => k !== undefined),
+      excludeKeywords: def.exclude.keywords.map(foldKeyword).filter((k): k is string => k !== undefined),
+      langs: def.require.langs,
+    }))
+    this.#anyKeywords = this.#feeds.some((f) => f.keywords.length > 0 || f.excludeKeywords.length > 0)
+  }
+
+  /** Is this author included in the feed by a list or by name (used for reposts and re-evaluation)? */
+  includesAuthor(feedId: string, did: string): MatchReason | undefined {
+    const f = this.#feeds.find((x) => x.def.id === feedId)
+    return f ? this.#authorReason(f, did) : undefined
+  }
+
+  #authorReason(f: CompiledFeed, did: string): 'list' | 'author' | undefined {
+    if (f.authors.has(did)) return 'author'
+    for (const list of f.def.include.lists) if (this.#membership.isMember(list, did)) return 'list'
+    return undefined
+  }
+
+  match(post: PostFacts): FeedMatch[] {
+    let folded: string | undefined
+    const fold = () => (folded ??= this.#anyKeywords ? foldForSearch(post.text) : ' ')
+    const out: FeedMatch[] = []
+    for (const f of this.#feeds) {
+      if (post.isReply && !f.def.replies) continue
+      let reason: MatchReason | undefined = this.#authorReason(f, post.author)
+      if (!reason && f.hashtags.size > 0) {
+        for (const t of post.tags) {
+          if (f.hashtags.has(t)) {
+            reason = 'hashtag'
+            break
+          }
+        }
+      }
+      if (!reason && f.keywords.length > 0) {
+        const text = fold()
+        if (f.keywords.some((k) => text.includes(k))) reason = 'keyword'
+      }
+      if (!reason) continue
+      if (f.langs.length > 0 && !langsMatch(f.langs, post.langs)) continue
+      if (f.excludeKeywords.length > 0) {
+        const text = fold()
+        if (f.excludeKeywords.some((k) => text.includes(k))) continue
+      }
+      out.push({ feed: f.def.id, reason })
+    }
+    return out
+  }
+
+  /** Feeds that show reposts by this author (reposts: true and the author is included by list or name). */
+  matchRepost(reposter: string): FeedMatch[] {
+    const out: FeedMatch[] = []
+    for (const f of this.#feeds) {
+      if (!f.def.reposts) continue
+      const reason = this.#authorReason(f, reposter)
+      if (reason) out.push({ feed: f.def.id, reason })
+    }
+    return out
+  }
+}
+
+/** `nl` in require.langs accepts posts tagged nl, nl-NL or nl-BE; `nl-BE` accepts only nl-BE. */
+export function langsMatch(required: string[], postLangs: string[]): boolean {
+  for (const raw of postLangs) {
+    const lang = raw.toLowerCase()
+    for (const req of required) {
+      if (lang === req || (!req.includes('-') && lang.startsWith(`${req}-`))) return true
+    }
+  }
+  return false
+}

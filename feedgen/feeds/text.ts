@@ -1,0 +1,53 @@
+// Text folding for keyword matching: case- and accent-insensitive, whole words, Dutch and English.
+// "Café" = "cafe", "ĳsbaan" = "ijsbaan", "UTRECHT" = "utrecht"; "Domstad" does not match "Domstadje".
+
+const MARKS = /\p{M}+/gu
+const WORDS = /[\p{L}\p{N}]+/gu
+
+/** Lowercase word tokens with diacritics removed. */
+export function foldWords(text: string): string[] {
+  return text.normalize('NFKD').replace(MARKS, '').toLowerCase().match(WORDS) ?? []
+}
+
+/** The folded text as " w1 w2 … ", so a keyword phrase matches with a plain substring search. */
+export function foldForSearch(text: string): string {
+  const words = foldWords(text)
+  return words.length === 0 ? ' ' : ` ${words.join(' ')} `
+}
+
+/** A keyword or phrase folded the same way (" den haag "), or undefined when it has no letters. */
+export function foldKeyword(keyword: string): string | undefined {
+  const words = foldWords(keyword)
+  return words.length === 0 ? undefined : ` ${words.join(' ')} `
+}
+
+export function normalizeTag(tag: string): string {
+  return tag.replace(/^#/, '').normalize('NFC').toLowerCase()
+}
+
+const INLINE_TAG = /(?:^|[^\p{L}\p{N}_&#])#([\p{L}\p{N}_]*[\p{L}_][\p{L}\p{N}_]*)/gu
+
+/** Hashtags of a post: tag facets, the record's own `tags`, and inline #tags in the text. */
+export function extractTags(record: Record<string, unknown>, text: string): string[] {
+  const tags = new Set<string>()
+  const facets = record.facets
+  if (Array.isArray(facets)) {
+    for (const facet of facets) {
+      const features = (facet as { features?: unknown })?.features
+      if (!Array.isArray(features)) continue
+      for (const f of features) {
+        const feat = f as { $type?: unknown; tag?: unknown }
+        if (feat?.$type === 'app.bsky.richtext.facet#tag' && typeof feat.tag === 'string' && feat.tag.length <= 640) {
+          tags.add(normalizeTag(feat.tag))
+        }
+      }
+    }
+  }
+  if (Array.isArray(record.tags)) {
+    for (const t of record.tags.slice(0, 8)) if (typeof t === 'string' && t.length <= 640) tags.add(normalizeTag(t))
+  }
+  if (text.includes('#')) {
+    for (const m of text.matchAll(INLINE_TAG)) tags.add(normalizeTag(m[1] as string))
+  }
+  return [...tags]
+}

@@ -1,0 +1,90 @@
+import type { FeedMatch, PostFacts } from '../feeds/matcher.ts'
+import { extractTags } from '../feeds/text.ts'
+import type { FeedgenTx } from '../db/schema.ts'
+import { parseCreatedAt, type IndexContext } from './context.ts'
+
+export interface PostInput {
+  uri: string
+  cid: string
+  author: string
+  record: Record<string, unknown>
+}
+
+const MAX_TEXT = 3000
+
+export function postFacts(author: string, record: Record<string, unknown>): PostFacts & { createdAt: number | undefined } {
+  const text = typeof record.text === 'string' ? record.text.slice(0, MAX_TEXT) : ''
+  const langs = Array.isArray(record.langs) ? record.langs.filter((l): l is string => typeof l === 'string').slice(0, 3) : []
+  return {
+    author,
+    text,
+    langs,
+    tags: extractTags(record, text),
+    isReply: typeof record.reply === 'object' && record.reply !== null,
+    createdAt: parseCreatedAt(record.createdAt),
+  }
+}
+
+/**
+ * Stores a post when it matches at least one feed, tagged with those feeds. Idempotent: a replayed
+ * create changes nothing; an update re-evaluates the post.
+ */
+export async function indexPost(trx: FeedgenTx, ctx: IndexContext, input: PostInput, update: boolean): Promise<FeedMatch[]> {
+  const facts = postFacts(input.author, input.record)
+  const matches = ctx.matcher.match(facts)
+  if (update) await removePostItems(trx, input.uri, false)
+  if (matches.length === 0) {
+    if (update) await trx.deleteFrom('post').where('uri', '=', input.uri).execute()
+    return matches
+  }
+  const indexedAt = ctx.now()
+  const sortAt = facts.createdAt === undefined ? indexedAt : Math.min(facts.createdAt, indexedAt)
+  const existing = update ? undefined : await trx.selectFrom('post').select('sort_at').where('uri', '=', input.uri).executeTakeFirst()
+  const row = {
+    uri: input.uri,
+    cid: input.cid,
+    author: input.author,
+    created_at: facts.createdAt ?? 0,
+    indexed_at: indexedAt,
+    sort_at: existing?.sort_at ?? sortAt,
+    text: facts.text,
+    langs: JSON.stringify(facts.langs),
+    tags: JSON.stringify(facts.tags),
+    is_reply: facts.isReply ? 1 : 0,
+  }
+  if (!existing) {
+    await trx
+      .insertInto('post')
+      .values(row)
+      .onConflict((oc) => oc.column('uri').doUpdateSet({ cid: row.cid, text: row.text, langs: row.langs, tags: row.tags, is_reply: row.is_reply }))
+      .execute()
+  }
+  await trx
+    .insertInto('feed_item')
+    .values(
+      matches.map((m) => ({
+        feed: m.feed,
+        uri: input.uri,
+        post_uri: input.uri,
+        author: input.author,
+        reposter: null,
+        sort_at: row.sort_at,
+        reason: m.reason,
+      })),
+    )
+    .onConflict((oc) => oc.columns(['feed', 'uri']).doNothing())
+    .execute()
+  return matches
+}
+
+/** Removes a post's own feed items (and, with `withReposts`, reposts of it too). */
+export async function removePostItems(trx: FeedgenTx, uri: string, withReposts: boolean): Promise<void> {
+  let q = trx.deleteFrom('feed_item').where('post_uri', '=', uri)
+  if (!withReposts) q = q.where('reposter', 'is', null)
+  await q.execute()
+}
+
+export async function deletePost(trx: FeedgenTx, uri: string): Promise<void> {
+  await trx.deleteFrom('post').where('uri', '=', uri).execute()
+  await removePostItems(trx, uri, true)
+}

@@ -1,0 +1,86 @@
+import { mkdirSync } from 'node:fs'
+import path from 'node:path'
+import SqliteDatabase from 'better-sqlite3'
+import { Kysely, SqliteDialect } from 'kysely'
+import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration'
+import { ConfigError } from '../config/index.ts'
+
+export interface SqliteHandle<DB> {
+  db: Kysely<DB>
+  /** the raw connection, for hot paths that use prepared statements directly */
+  raw: SqliteDatabase.Database
+}
+
+/**
+ * Opens a SQLite database with the settings every Plein store uses: WAL (readers never block the
+ * writer), a busy timeout instead of SQLITE_BUSY errors, and synchronous=NORMAL (durable at each WAL
+ * checkpoint; a power cut can lose the last transactions but never corrupts, and the firehose cursor
+ * lives in the same transactions, so lost work is simply replayed).
+ */
+export function openSqlite<DB>(file: string, opts: { readonly?: boolean } = {}): SqliteHandle<DB> {
+  if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true })
+  const raw = new SqliteDatabase(file, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false })
+  raw.pragma('busy_timeout = 5000')
+  if (!opts.readonly) {
+    raw.pragma('journal_mode = WAL')
+    raw.pragma('synchronous = NORMAL')
+    raw.pragma('foreign_keys = ON')
+  }
+  raw.pragma('cache_size = -32000')
+  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: raw }) })
+  return { db, raw }
+}
+
+/** Refuses DATABASE_URL values that this build cannot use, with a message saying what to do. */
+export function checkDatabaseUrl(url: string | undefined): void {
+  if (url === undefined) return
+  if (/^postgres(ql)?:\/\//.test(url)) {
+    throw new ConfigError(
+      'DATABASE_URL points at PostgreSQL, which this version does not support yet (SQLite only). ' +
+        'Unset DATABASE_URL to use SQLite under DATA_DIR.',
+    )
+  }
+  throw new ConfigError(`DATABASE_URL must be a postgres:// URL or unset, got "${url.replace(/:[^:@/]*@/, ':***@')}"`)
+}
+
+class StaticMigrationProvider implements MigrationProvider {
+  #migrations: Record<string, Migration>
+  constructor(migrations: Record<string, Migration>) {
+    this.#migrations = migrations
+  }
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return this.#migrations
+  }
+}
+
+export async function migrateToLatestOrThrow<DB>(db: Kysely<DB>, migrations: Record<string, Migration>): Promise<void> {
+  const migrator = new Migrator({ db, provider: new StaticMigrationProvider(migrations) })
+  const { error, results } = await migrator.migrateToLatest()
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')
+    throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${String(error)}`, { cause: error })
+  }
+}
+
+export class InvalidCursorError extends Error {
+  override name = 'InvalidCursorError'
+}
+
+/**
+ * Keyset cursors `primary::secondary`: here a millisecond timestamp and a record URI, so rows that
+ * share a timestamp are never skipped or repeated.
+ */
+export function encodeTimeCursor(ms: number, uri: string): string {
+  return `${ms}::${uri}`
+}
+
+export function decodeTimeCursor(cursor: string): { ms: number; uri: string } {
+  const i = cursor.indexOf('::')
+  if (i <= 0 || cursor.length > 2048) throw new InvalidCursorError('malformed cursor')
+  const msStr = cursor.slice(0, i)
+  const uri = cursor.slice(i + 2)
+  if (!/^\d{1,16}$/.test(msStr)) throw new InvalidCursorError('malformed cursor')
+  const ms = Number(msStr)
+  if (!Number.isSafeInteger(ms) || !uri.startsWith('at://')) throw new InvalidCursorError('malformed cursor')
+  return { ms, uri }
+}

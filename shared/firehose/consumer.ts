@@ -1,0 +1,289 @@
+import WebSocket from 'ws'
+import type { Logger } from '../logger.ts'
+import { decodeFrame } from './decode.ts'
+import { MalformedFrameError, StreamErrorFrame, type FirehoseEvent, type InfoEvent } from './events.ts'
+
+export interface FirehoseConsumerOptions {
+  /** relay or PDS base URL (ws://, wss://, http:// or https://) serving com.atproto.sync.subscribeRepos */
+  service: string
+  /** record collections whose ops are decoded; ops on other collections are dropped unread */
+  collections: Iterable<string>
+  /** the cursor saved with the data (seq of the last event written), or undefined to start live */
+  getCursor: () => Promise<number | undefined>
+  /**
+   * Writes one batch of events, in order. The handler must save `cursor` in the same transaction as
+   * the rows it writes. A throw means nothing was written: the consumer reconnects from the last
+   * saved cursor after a backoff.
+   */
+  handleBatch: (events: FirehoseEvent[], cursor: number) => Promise<void>
+  onInfo?: (info: InfoEvent) => void
+  logger: Logger
+  /** @default 1000 */
+  batchSize?: number
+  /** events held in memory before the socket is paused (back-pressure); @default 20000 */
+  maxQueue?: number
+  /** @default 250 */
+  minBackoffMs?: number
+  /** @default 30000 */
+  maxBackoffMs?: number
+  /** ping interval; a socket that misses a pong is dropped and reconnected; @default 30000 */
+  heartbeatMs?: number
+}
+
+export interface FirehoseMetrics {
+  frames: number
+  events: number
+  malformed: number
+  errorFrames: number
+  infoFrames: number
+  reconnects: number
+  batches: number
+  handlerErrors: number
+  queue: number
+  lastSeq: number | undefined
+  connected: boolean
+}
+
+/**
+ * com.atproto.sync.subscribeRepos consumer: decodes and filters frames as they arrive, queues them
+ * (pausing the socket when the writer falls behind), hands them to the service in ordered batches and
+ * reconnects with exponential backoff and jitter.
+ */
+export class FirehoseConsumer {
+  #opts: Required<Omit<FirehoseConsumerOptions, 'onInfo'>> & Pick<FirehoseConsumerOptions, 'onInfo'>
+  #wanted: Set<string>
+  #queue: FirehoseEvent[] = []
+  #ws: WebSocket | undefined
+  #running = false
+  #paused = false
+  #attempt = 0
+  /** highest seq received on any connection; events at or below it are duplicates */
+  #receivedSeq: number | undefined
+  /** the cursor to ask for on the next connect */
+  #resumeSeq: number | undefined
+  #ignoreSavedCursor = false
+  #wake: (() => void) | undefined
+  #reconnectTimer: NodeJS.Timeout | undefined
+  #heartbeat: NodeJS.Timeout | undefined
+  #writer: Promise<void> | undefined
+  #connectGen = 0
+  readonly metrics: FirehoseMetrics = {
+    frames: 0,
+    events: 0,
+    malformed: 0,
+    errorFrames: 0,
+    infoFrames: 0,
+    reconnects: 0,
+    batches: 0,
+    handlerErrors: 0,
+    queue: 0,
+    lastSeq: undefined,
+    connected: false,
+  }
+
+  constructor(opts: FirehoseConsumerOptions) {
+    this.#opts = {
+      batchSize: 1000,
+      maxQueue: 20_000,
+      minBackoffMs: 250,
+      maxBackoffMs: 30_000,
+      heartbeatMs: 30_000,
+      ...opts,
+    }
+    this.#wanted = new Set(opts.collections)
+  }
+
+  get running(): boolean {
+    return this.#running
+  }
+
+  async start(): Promise<void> {
+    if (this.#running) return
+    this.#running = true
+    this.#resumeSeq = await this.#opts.getCursor()
+    this.#receivedSeq = this.#resumeSeq
+    this.#writer = this.#writeLoop()
+    this.#connect()
+  }
+
+  /** Stops reading; waits for the batch being written. Queued, unwritten events are replayed next time. */
+  async stop(): Promise<void> {
+    if (!this.#running) return
+    this.#running = false
+    clearTimeout(this.#reconnectTimer)
+    this.#closeSocket()
+    this.#wake?.()
+    await this.#writer
+    this.#queue = []
+    this.metrics.queue = 0
+  }
+
+  #url(): string {
+    const base = this.#opts.service.replace(/^http/, 'ws').replace(/\/+$/, '')
+    const url = new URL(`${base}/xrpc/com.atproto.sync.subscribeRepos`)
+    if (this.#resumeSeq !== undefined && !this.#ignoreSavedCursor) url.searchParams.set('cursor', String(this.#resumeSeq))
+    return url.toString()
+  }
+
+  #connect(): void {
+    if (!this.#running) return
+    const gen = ++this.#connectGen
+    const url = this.#url()
+    const log = this.#opts.logger
+    log.info({ url }, 'connecting to firehose')
+    const ws = new WebSocket(url, { maxPayload: 16 * 1024 * 1024, perMessageDeflate: false })
+    this.#ws = ws
+    let alive = true
+    ws.binaryType = 'nodebuffer'
+    ws.on('open', () => {
+      this.metrics.connected = true
+      log.info({ cursor: this.#ignoreSavedCursor ? null : (this.#resumeSeq ?? null) }, 'firehose connected')
+      this.#ignoreSavedCursor = false
+      clearInterval(this.#heartbeat)
+      this.#heartbeat = setInterval(() => {
+        if (!alive) {
+          log.warn('firehose heartbeat missed; reconnecting')
+          ws.terminate()
+          return
+        }
+        alive = false
+        ws.ping()
+      }, this.#opts.heartbeatMs)
+    })
+    ws.on('pong', () => {
+      alive = true
+    })
+    ws.on('message', (data: Buffer) => {
+      alive = true
+      this.#attempt = 0
+      this.#onFrame(data)
+    })
+    ws.on('error', (err) => {
+      log.warn({ err: err.message }, 'firehose socket error')
+    })
+    ws.on('close', (code) => {
+      if (gen !== this.#connectGen) return
+      this.metrics.connected = false
+      clearInterval(this.#heartbeat)
+      this.#ws = undefined
+      this.#paused = false
+      if (!this.#running) return
+      const delay = this.#backoff()
+      log.info({ code, delayMs: Math.round(delay) }, 'firehose disconnected; reconnecting')
+      this.metrics.reconnects++
+      this.#reconnectTimer = setTimeout(() => {
+        // resume after the last event we hold; queued events are still written in order
+        this.#resumeSeq = this.#receivedSeq
+        this.#connect()
+      }, delay)
+    })
+  }
+
+  #backoff(): number {
+    const { minBackoffMs, maxBackoffMs } = this.#opts
+    const base = Math.min(maxBackoffMs, minBackoffMs * 2 ** this.#attempt)
+    this.#attempt++
+    return base / 2 + (Math.random() * base) / 2
+  }
+
+  #closeSocket(): void {
+    clearInterval(this.#heartbeat)
+    const ws = this.#ws
+    this.#ws = undefined
+    this.#connectGen++
+    this.metrics.connected = false
+    if (ws) {
+      ws.removeAllListeners('message')
+      ws.on('error', () => {})
+      ws.terminate()
+    }
+  }
+
+  #onFrame(data: Buffer): void {
+    this.metrics.frames++
+    let evt
+    try {
+      evt = decodeFrame(data, this.#wanted)
+    } catch (err) {
+      if (err instanceof StreamErrorFrame) {
+        this.metrics.errorFrames++
+        this.#opts.logger.warn({ error: err.error, message: err.message }, 'firehose error frame')
+        if (err.error === 'FutureCursor') {
+          // our cursor is ahead of this relay (e.g. a different relay): start from live
+          this.#opts.logger.error({ cursor: this.#resumeSeq }, 'relay reports FutureCursor; resuming from the live stream')
+          this.#ignoreSavedCursor = true
+          this.#receivedSeq = undefined
+        }
+        return
+      }
+      this.metrics.malformed++
+      this.#opts.logger.warn({ err: (err as Error).message, bytes: data.length }, 'skipping malformed firehose frame')
+      return
+    }
+    if (evt === null) return
+    if (evt.type === 'info') {
+      this.metrics.infoFrames++
+      this.#opts.logger.warn({ name: evt.name, message: evt.message }, 'firehose info')
+      this.#opts.onInfo?.(evt)
+      return
+    }
+    if (this.#receivedSeq !== undefined && evt.seq <= this.#receivedSeq) return
+    this.#receivedSeq = evt.seq
+    this.#queue.push(evt)
+    this.metrics.events++
+    this.metrics.queue = this.#queue.length
+    if (!this.#paused && this.#queue.length >= this.#opts.maxQueue && this.#ws) {
+      this.#paused = true
+      this.#ws.pause()
+    }
+    if (this.#queue.length >= this.#opts.batchSize || this.#queue.length === 1) this.#wake?.()
+  }
+
+  async #writeLoop(): Promise<void> {
+    const log = this.#opts.logger
+    while (this.#running) {
+      if (this.#queue.length === 0) {
+        await new Promise<void>((resolve) => {
+          this.#wake = resolve
+        })
+        this.#wake = undefined
+        continue
+      }
+      // let a few more frames arrive when the batch is small and the socket is busy
+      if (this.#queue.length < this.#opts.batchSize) await new Promise((r) => setImmediate(r))
+      if (!this.#running) break
+      const batch = this.#queue.splice(0, this.#opts.batchSize)
+      this.metrics.queue = this.#queue.length
+      const cursor = (batch[batch.length - 1] as FirehoseEvent).seq
+      try {
+        await this.#opts.handleBatch(batch, cursor)
+        this.metrics.batches++
+        this.metrics.lastSeq = cursor
+      } catch (err) {
+        this.metrics.handlerErrors++
+        log.error({ err }, 'writing a firehose batch failed; reconnecting from the saved cursor')
+        this.#queue = []
+        this.metrics.queue = 0
+        this.#receivedSeq = await this.#opts.getCursor().catch(() => this.metrics.lastSeq)
+        this.#closeSocket()
+        if (this.#running) {
+          const delay = this.#backoff()
+          this.metrics.reconnects++
+          await new Promise<void>((resolve) => {
+            this.#wake = resolve
+            this.#reconnectTimer = setTimeout(resolve, delay)
+          })
+          this.#wake = undefined
+          if (!this.#running) break
+          this.#resumeSeq = this.#receivedSeq
+          this.#connect()
+        }
+        continue
+      }
+      if (this.#paused && this.#queue.length <= this.#opts.maxQueue / 2) {
+        this.#paused = false
+        this.#ws?.resume()
+      }
+    }
+  }
+}

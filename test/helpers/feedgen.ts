@@ -90,3 +90,10 @@ export async function walkFeed(baseUrl: string, feed: string, limit = 100): Prom
   }
   throw new Error('feed did not end')
 }
+
+/** Waits until the feed generator has written everything the PDS has emitted so far. */
+export async function caughtUp(net: TestNetwork, fg: { service: FeedgenService }, timeoutMs = 15_000): Promise<void> {
+  const { pdsSeq } = await import('./network.ts')
+  const target = await pdsSeq(net)
+  await waitFor(async () => ((await fg.service.indexer.getCursor()) ?? 0) >= target, `feed generator to reach seq ${target}`, timeoutMs)
+}

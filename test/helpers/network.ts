@@ -109,3 +109,8 @@ export class TestNetwork {
     for (const dir of this.dirs) await rm(dir, { recursive: true, force: true })
   }
 }
+
+/** The PDS's latest firehose seq. */
+export async function pdsSeq(net: TestNetwork): Promise<number> {
+  return (await net.pds.ctx.sequencer.curr()) ?? 0
+}

@@ -12,7 +12,8 @@ async function main(): Promise<void> {
     service = await FeedgenService.create(envToCfg(readEnv()))
   } catch (err) {
     if (err instanceof ConfigError || err instanceof FeedsFileError) {
-      log.fatal(`configuration error: ${err.message}`)
+      // plain text on stderr: the first thing an operator sees when the start fails
+      process.stderr.write(`feedgen: configuration error: ${err.message}\n`)
       process.exitCode = 78
       return
     }

@@ -68,7 +68,9 @@ export function loadFeedsFile(file: string): FeedsFile {
 export function parseFeedsFile(text: string, source = 'feeds file'): FeedsFile {
   let doc: unknown
   try {
-    doc = parseYaml(text, { prettyErrors: true, uniqueKeys: true })
+    // @NOTE the failsafe schema reads every scalar as a string, so `030` stays "030" and `no` stays
+    // "no"; the validator converts booleans and numbers itself, strictly
+    doc = parseYaml(text, { prettyErrors: true, uniqueKeys: true, schema: 'failsafe' })
   } catch (err) {
     throw new FeedsFileError(`${source}: not valid YAML: ${(err as Error).message}`)
   }
@@ -100,15 +102,14 @@ class Validator {
   }
 
   obj(v: unknown, path: string, known: string[]): Obj {
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) this.fail(path, 'must be a mapping (key: value)')
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) this.fail(path || '(top level)', 'must be a mapping (key: value)')
     for (const k of Object.keys(v)) {
-      if (!known.includes(k)) this.fail(`${path}.${k}`.replace(/^\./, ''), `unknown setting; expected one of ${known.join(', ')}`)
+      if (!known.includes(k)) this.fail(path ? `${path}.${k}` : k, `unknown setting; expected one of ${known.join(', ')}`)
     }
     return v as Obj
   }
 
   str(v: unknown, path: string): string {
-    if (typeof v === 'number') v = String(v)
     if (typeof v !== 'string' || v.trim() === '') this.fail(path, 'must be a non-empty string')
     return v.trim()
   }
@@ -121,14 +122,16 @@ class Validator {
 
   bool(v: unknown, path: string, dflt: boolean): boolean {
     if (v === undefined || v === null) return dflt
-    if (typeof v !== 'boolean') this.fail(path, 'must be true or false')
-    return v
+    if (v === true || v === 'true') return true
+    if (v === false || v === 'false') return false
+    this.fail(path, 'must be true or false')
   }
 
   posInt(v: unknown, path: string): number | undefined {
     if (v === undefined || v === null) return undefined
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) this.fail(path, 'must be a whole number of at least 1')
-    return v
+    const n = typeof v === 'string' && /^\d{1,9}$/.test(v.trim()) ? Number(v) : typeof v === 'number' ? v : NaN
+    if (!Number.isInteger(n) || n < 1) this.fail(path, 'must be a whole number of at least 1')
+    return n
   }
 
   did(v: unknown, path: string): string {
@@ -158,7 +161,7 @@ class Validator {
   }
 
   file(doc: unknown): FeedsFile {
-    const root = this.obj(doc ?? undefined, '(top level)', KNOWN.root)
+    const root = this.obj(doc ?? undefined, '', KNOWN.root)
     const publisher = this.did(root.publisher, 'publisher')
     if (!Array.isArray(root.feeds) || root.feeds.length === 0) this.fail('feeds', 'must be a non-empty list of feeds')
     const feeds = root.feeds.map((f, i) => this.feed(f, `feeds[${i}]`, publisher))
@@ -198,7 +201,8 @@ class Validator {
 
     const req = f.require === undefined ? {} : this.obj(f.require, `${p}.require`, KNOWN.require)
     const langs = this.strList(req.langs, `${p}.require.langs`).map((l, i) => {
-      if (!isValidLanguage(l)) this.fail(`${p}.require.langs[${i}]`, `"${l}" is not a language code like nl or en`)
+      // BCP 47 allows 5–8 letter primary tags ("dutch" would pass); posts use 2–3 letter codes
+      if (!/^[a-z]{2,3}(-[a-z0-9]{1,8})*$/i.test(l) || !isValidLanguage(l)) this.fail(`${p}.require.langs[${i}]`, `"${l}" is not a language code like nl or en`)
       return l.toLowerCase()
     })
 

@@ -25,7 +25,8 @@ export function normalizeTag(tag: string): string {
   return tag.replace(/^#/, '').normalize('NFC').toLowerCase()
 }
 
-const INLINE_TAG = /(?:^|[^\p{L}\p{N}_&#])#([\p{L}\p{N}_]*[\p{L}_][\p{L}\p{N}_]*)/gu
+// not after a letter, digit, '&' (entities) or URL characters ('/#section' is a fragment, not a tag)
+const INLINE_TAG = /(?:^|[^\p{L}\p{N}_&#/:=?.])#([\p{L}\p{N}_]*[\p{L}_][\p{L}\p{N}_]*)/gu
 
 /** Hashtags of a post: tag facets, the record's own `tags`, and inline #tags in the text. */
 export function extractTags(record: Record<string, unknown>, text: string): string[] {

@@ -34,6 +34,8 @@ export async function startFeedgen(
   )
   const service = await FeedgenService.create(cfg, { firehose: { minBackoffMs: 50, maxBackoffMs: 500 }, ...opts })
   await service.start()
+  // a first start without a saved cursor reads the live stream: wait until it is connected
+  await waitFor(() => service.ctx.firehose.metrics.connected || opts.env?.firehoseUrl !== undefined, 'firehose connected')
   return {
     service,
     dataDir,

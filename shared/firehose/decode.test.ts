@@ -1,0 +1,423 @@
+import { writeCarStream } from '@atcute/car'
+import { encode, toBytes } from '@atcute/cbor'
+import { create as createCid, toCidLink, type Cid } from '@atcute/cid'
+import { describe, expect, test } from 'vitest'
+import { decodeFrame } from './decode.ts'
+import { MalformedFrameError, StreamErrorFrame, type CommitEvent } from './events.ts'
+
+const POST = 'app.bsky.feed.post'
+const LIKE = 'app.bsky.feed.like'
+const WANTED: ReadonlySet<string> = new Set([POST, 'app.bsky.graph.listitem'])
+const DID = 'did:plc:alice123'
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
+  let at = 0
+  for (const p of parts) {
+    out.set(p, at)
+    at += p.length
+  }
+  return out
+}
+
+function frame(header: unknown, body?: unknown): Uint8Array {
+  return body === undefined ? encode(header) : concat([encode(header), encode(body)])
+}
+
+const commitFrame = (body: Record<string, unknown>) => frame({ op: 1, t: '#commit' }, body)
+
+interface Block {
+  cid: Cid
+  data: Uint8Array
+}
+
+async function block(value: unknown): Promise<Block> {
+  const data = encode(value)
+  return { cid: await createCid(0x71, data), data }
+}
+
+async function car(blocks: Block[]): Promise<Uint8Array> {
+  const root = blocks[0] ?? (await block({ root: true }))
+  const chunks: Uint8Array[] = []
+  for await (const chunk of writeCarStream(
+    [toCidLink(root.cid)],
+    blocks.map((b) => ({ cid: b.cid.bytes, data: b.data })),
+  )) {
+    chunks.push(chunk)
+  }
+  return concat(chunks)
+}
+
+/** A tiny deterministic PRNG (mulberry32), so "random" inputs are the same on every run. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+function randomBytes(rand: () => number, length: number): Uint8Array {
+  const out = new Uint8Array(length)
+  for (let i = 0; i < length; i++) out[i] = Math.floor(rand() * 256)
+  return out
+}
+
+/** Calls decodeFrame and returns what it threw (failing the test when it did not throw). */
+function thrown(bytes: Uint8Array, wanted: ReadonlySet<string> = WANTED): unknown {
+  try {
+    decodeFrame(bytes, wanted)
+  } catch (err) {
+    return err
+  }
+  throw new Error('expected decodeFrame to throw')
+}
+
+function expectMalformed(bytes: Uint8Array, wanted: ReadonlySet<string> = WANTED): void {
+  const err = thrown(bytes, wanted)
+  expect(err).toBeInstanceOf(MalformedFrameError)
+}
+
+/** A valid commit frame: one post create and one like create; the post's block is in the CAR. */
+async function postCommit() {
+  const record = { $type: POST, text: 'Goedemorgen Utrecht!', createdAt: '2025-01-02T08:00:00.000Z', langs: ['nl'] }
+  const rec = await block(record)
+  const like = await block({ $type: LIKE, subject: { uri: 'at://did:plc:x/app.bsky.feed.post/1', cid: 'bafy' }, createdAt: '2025-01-02T08:00:00.000Z' })
+  const commit = await block({ did: DID, version: 3, rev: '3lrev', data: toCidLink(rec.cid), prev: null })
+  const blocks = await car([commit, rec, like])
+  const body = {
+    seq: 42,
+    repo: DID,
+    rev: '3lrev',
+    time: '2025-01-02T08:00:01.000Z',
+    ops: [
+      { action: 'create', path: `${POST}/3kpost`, cid: toCidLink(rec.cid) },
+      { action: 'create', path: `${LIKE}/3klike`, cid: toCidLink(like.cid) },
+    ],
+    blocks: toBytes(blocks),
+    commit: toCidLink(commit.cid),
+    rebase: false,
+    tooBig: false,
+    blobs: [],
+  }
+  return { record, rec, like, body, bytes: commitFrame(body) }
+}
+
+describe('decodeFrame: #commit', () => {
+  test('decodes a post create on a wanted collection with its record, cid and uri', async () => {
+    const { bytes, rec } = await postCommit()
+    const ev = decodeFrame(bytes, WANTED) as CommitEvent
+    expect(ev.type).toBe('commit')
+    expect(ev.seq).toBe(42)
+    expect(ev.did).toBe(DID)
+    expect(ev.rev).toBe('3lrev')
+    expect(ev.time).toBe('2025-01-02T08:00:01.000Z')
+    expect(ev.ops).toHaveLength(1)
+    const op = ev.ops[0]!
+    expect(op.action).toBe('create')
+    expect(op.collection).toBe(POST)
+    expect(op.rkey).toBe('3kpost')
+    expect(op.uri).toBe(`at://${DID}/${POST}/3kpost`)
+    expect(op.cid).toBe(toCidLink(rec.cid).$link)
+    expect(op.cid).toMatch(/^bafyrei/)
+    expect(op.record?.text).toBe('Goedemorgen Utrecht!')
+    expect(op.record?.createdAt).toBe('2025-01-02T08:00:00.000Z')
+    expect(op.record?.$type).toBe(POST)
+    expect(op.record?.langs).toEqual(['nl'])
+  })
+
+  test('drops ops on unwanted collections', async () => {
+    const { bytes } = await postCommit()
+    const ev = decodeFrame(bytes, WANTED) as CommitEvent
+    expect(ev.ops.map((o) => o.collection)).toEqual([POST])
+    const likesOnly = decodeFrame(bytes, new Set([LIKE])) as CommitEvent
+    expect(likesOnly.ops.map((o) => o.uri)).toEqual([`at://${DID}/${LIKE}/3klike`])
+    expect(likesOnly.ops[0]?.record?.$type).toBe(LIKE)
+  })
+
+  test('an update carries its record like a create', async () => {
+    const rec = await block({ $type: POST, text: 'bewerkt', createdAt: '2025-01-02T09:00:00.000Z' })
+    const body = {
+      seq: 7,
+      repo: DID,
+      rev: 'r',
+      time: 't',
+      ops: [{ action: 'update', path: `${POST}/3kpost`, cid: toCidLink(rec.cid) }],
+      blocks: toBytes(await car([rec])),
+    }
+    const ev = decodeFrame(commitFrame(body), WANTED) as CommitEvent
+    expect(ev.ops).toEqual([
+      {
+        action: 'update',
+        collection: POST,
+        rkey: '3kpost',
+        uri: `at://${DID}/${POST}/3kpost`,
+        cid: toCidLink(rec.cid).$link,
+        record: { $type: POST, text: 'bewerkt', createdAt: '2025-01-02T09:00:00.000Z' },
+      },
+    ])
+  })
+
+  test('a commit that only touches unwanted collections has no ops and its CAR is never read', async () => {
+    const like = await block({ $type: LIKE, createdAt: '2025-01-02T08:00:00.000Z' })
+    const rand = prng(1)
+    for (const blocks of [toBytes(randomBytes(rand, 200)), 'not a car at all', 12345, null]) {
+      const body = {
+        seq: 9001,
+        repo: DID,
+        rev: 'r1',
+        time: '2025-01-02T08:00:00.000Z',
+        ops: [
+          { action: 'create', path: `${LIKE}/3klike`, cid: toCidLink(like.cid) },
+          { action: 'delete', path: 'app.bsky.graph.follow/3kfollow', cid: null },
+        ],
+        blocks,
+      }
+      let ev: ReturnType<typeof decodeFrame> = null
+      expect(() => (ev = decodeFrame(commitFrame(body), WANTED))).not.toThrow()
+      expect(ev).toEqual({ type: 'commit', seq: 9001, did: DID, rev: 'r1', time: '2025-01-02T08:00:00.000Z', ops: [] })
+      // the same blocks value IS rejected once the like's collection is wanted, so the pass above
+      // really comes from never reading the CAR
+      expect(() => decodeFrame(commitFrame(body), new Set([LIKE]))).toThrow(MalformedFrameError)
+    }
+  })
+
+  test('a commit with only deletes on wanted collections does not read the CAR either', () => {
+    const body = {
+      seq: 5,
+      repo: DID,
+      rev: 'r',
+      time: 't',
+      ops: [{ action: 'delete', path: `${POST}/3kgone`, cid: null }],
+      blocks: toBytes(randomBytes(prng(2), 100)),
+    }
+    const ev = decodeFrame(commitFrame(body), WANTED) as CommitEvent
+    expect(ev.ops).toHaveLength(1)
+  })
+
+  test('delete ops have cid null and no record', async () => {
+    const { rec, body } = await postCommit()
+    const ev = decodeFrame(
+      commitFrame({ ...body, ops: [...(body.ops as unknown[]), { action: 'delete', path: `${POST}/3kold`, cid: null }] }),
+      WANTED,
+    ) as CommitEvent
+    expect(ev.ops).toHaveLength(2)
+    const del = ev.ops[1]!
+    expect(del).toEqual({ action: 'delete', collection: POST, rkey: '3kold', uri: `at://${DID}/${POST}/3kold`, cid: null })
+    expect(del.record).toBeUndefined()
+    expect('record' in del).toBe(false)
+    // the create next to it still gets its record
+    expect(ev.ops[0]?.cid).toBe(toCidLink(rec.cid).$link)
+    expect(ev.ops[0]?.record?.text).toBe('Goedemorgen Utrecht!')
+  })
+
+  test('a create whose block is missing from the CAR (tooBig) yields an op without a record', async () => {
+    const present = await block({ $type: POST, text: 'er', createdAt: '2025-01-01T00:00:00.000Z' })
+    const missing = await block({ $type: POST, text: 'weg', createdAt: '2025-01-01T00:00:00.000Z' })
+    const body = {
+      seq: 11,
+      repo: DID,
+      rev: 'r',
+      time: 't',
+      tooBig: true,
+      ops: [
+        { action: 'create', path: `${POST}/missing`, cid: toCidLink(missing.cid) },
+        { action: 'create', path: `${POST}/present`, cid: toCidLink(present.cid) },
+      ],
+      blocks: toBytes(await car([present])),
+    }
+    const ev = decodeFrame(commitFrame(body), WANTED) as CommitEvent
+    expect(ev.ops).toHaveLength(2)
+    expect(ev.ops[0]?.rkey).toBe('missing')
+    expect(ev.ops[0]?.cid).toBe(toCidLink(missing.cid).$link)
+    expect(ev.ops[0]?.record).toBeUndefined()
+    expect(ev.ops[1]?.record?.text).toBe('er')
+  })
+})
+
+describe('decodeFrame: other frame types', () => {
+  test('#identity', () => {
+    const ev = decodeFrame(
+      frame({ op: 1, t: '#identity' }, { seq: 3, did: DID, handle: 'alice.test', time: '2025-01-01T00:00:00.000Z' }),
+      WANTED,
+    )
+    expect(ev).toEqual({ type: 'identity', seq: 3, did: DID, handle: 'alice.test', time: '2025-01-01T00:00:00.000Z' })
+  })
+
+  test('#account (deactivated)', () => {
+    const ev = decodeFrame(
+      frame({ op: 1, t: '#account' }, { seq: 4, did: DID, active: false, status: 'deactivated', time: '2025-01-01T00:00:00.000Z' }),
+      WANTED,
+    )
+    expect(ev).toEqual({ type: 'account', seq: 4, did: DID, active: false, status: 'deactivated', time: '2025-01-01T00:00:00.000Z' })
+  })
+
+  test('#sync', () => {
+    const ev = decodeFrame(
+      frame({ op: 1, t: '#sync' }, { seq: 5, did: DID, rev: '3lsync', blocks: toBytes(new Uint8Array([1, 2, 3])), time: 'now' }),
+      WANTED,
+    )
+    expect(ev).toEqual({ type: 'sync', seq: 5, did: DID, rev: '3lsync', time: 'now' })
+  })
+
+  test('#info (OutdatedCursor)', () => {
+    const ev = decodeFrame(frame({ op: 1, t: '#info' }, { name: 'OutdatedCursor', message: 'too old' }), WANTED)
+    expect(ev).toEqual({ type: 'info', name: 'OutdatedCursor', message: 'too old' })
+  })
+
+  test('an error frame throws StreamErrorFrame with the error name', () => {
+    const err = thrown(frame({ op: -1 }, { error: 'FutureCursor', message: 'x' }))
+    expect(err).toBeInstanceOf(StreamErrorFrame)
+    expect(err).not.toBeInstanceOf(MalformedFrameError)
+    expect((err as StreamErrorFrame).error).toBe('FutureCursor')
+    expect((err as StreamErrorFrame).message).toContain('x')
+  })
+
+  test('an unknown message type returns null', () => {
+    expect(decodeFrame(frame({ op: 1, t: '#somethingNew' }, { seq: 1, did: DID }), WANTED)).toBeNull()
+    expect(decodeFrame(frame({ op: 1, t: '#handle' }, { seq: 1, did: DID, handle: 'a.test' }), WANTED)).toBeNull()
+  })
+})
+
+describe('decodeFrame: malformed input throws MalformedFrameError and nothing else', () => {
+  test('empty buffer', () => {
+    expectMalformed(new Uint8Array(0))
+  })
+
+  test('truncated frames', async () => {
+    const { bytes } = await postCommit()
+    const header = encode({ op: 1, t: '#commit' })
+    const cuts = new Set([1, 2, header.length - 1, header.length, header.length + 1, 20, 50, 100, Math.floor(bytes.length / 2), bytes.length - 40, bytes.length - 1])
+    for (const cut of cuts) {
+      expect(cut).toBeGreaterThan(0)
+      expect(cut).toBeLessThan(bytes.length)
+      expectMalformed(bytes.subarray(0, cut))
+    }
+  })
+
+  test('every prefix of a valid commit frame is rejected as malformed', async () => {
+    const { bytes } = await postCommit()
+    for (let cut = 0; cut < bytes.length; cut++) {
+      const err = thrown(bytes.subarray(0, cut))
+      if (!(err instanceof MalformedFrameError)) throw new Error(`cut at ${cut}: ${String(err)}`)
+    }
+  })
+
+  test('seeded random bytes', () => {
+    const rand = prng(0xc0ffee)
+    for (let i = 0; i < 400; i++) {
+      const bytes = randomBytes(rand, 1 + Math.floor(rand() * 300))
+      let result: unknown
+      try {
+        result = decodeFrame(bytes, WANTED)
+      } catch (err) {
+        if (!(err instanceof MalformedFrameError)) {
+          throw new Error(`buffer ${i} threw ${String(err)}`)
+        }
+        continue
+      }
+      // random bytes decoding to a valid frame would be astonishing; a null (unknown type) is the only
+      // plausible non-throwing outcome
+      expect(result).toBeNull()
+    }
+  })
+
+  test('seeded random bytes after a valid #commit header', () => {
+    const rand = prng(7)
+    const header = encode({ op: 1, t: '#commit' })
+    for (let i = 0; i < 200; i++) {
+      const bytes = concat([header, randomBytes(rand, 1 + Math.floor(rand() * 200))])
+      expectMalformed(bytes)
+    }
+  })
+
+  test('header not a map', () => {
+    expectMalformed(frame([1, '#commit'], { seq: 1, repo: DID, ops: [] }))
+    expectMalformed(frame('#commit', { seq: 1, repo: DID, ops: [] }))
+    expectMalformed(frame(null, { seq: 1, repo: DID, ops: [] }))
+  })
+
+  test('body not a map', () => {
+    expectMalformed(frame({ op: 1, t: '#commit' }, [1, 2, 3]))
+  })
+
+  test('missing body', () => {
+    expectMalformed(frame({ op: 1, t: '#commit' }))
+  })
+
+  test('unknown op', () => {
+    expectMalformed(frame({ op: 2, t: '#commit' }, { seq: 1, repo: DID, ops: [] }))
+  })
+
+  test('commit with ops not an array', () => {
+    expectMalformed(commitFrame({ seq: 1, repo: DID, ops: { action: 'create' } }))
+    expectMalformed(commitFrame({ seq: 1, repo: DID }))
+  })
+
+  test.each([
+    ['negative', -1],
+    ['a string', '12'],
+    ['a float', 1.5],
+    ['missing', undefined],
+  ])('seq %s', (_name, seq) => {
+    const body: Record<string, unknown> = { repo: DID, ops: [] }
+    if (seq !== undefined) body.seq = seq
+    expectMalformed(commitFrame(body))
+    expectMalformed(frame({ op: 1, t: '#identity' }, { ...body, did: DID }))
+  })
+
+  test('a create op whose cid is missing', () => {
+    expectMalformed(commitFrame({ seq: 1, repo: DID, ops: [{ action: 'create', path: `${POST}/3k` }], blocks: toBytes(new Uint8Array(0)) }))
+    expectMalformed(commitFrame({ seq: 1, repo: DID, ops: [{ action: 'update', path: `${POST}/3k`, cid: null }] }))
+    expectMalformed(commitFrame({ seq: 1, repo: DID, ops: [{ action: 'create', path: `${POST}/3k`, cid: 'bafyreiabc' }] }))
+  })
+
+  test('a bad CAR for a wanted op', async () => {
+    const rec = await block({ $type: POST, text: 'hoi', createdAt: '2025-01-01T00:00:00.000Z' })
+    const rand = prng(99)
+    for (let i = 0; i < 50; i++) {
+      const body = {
+        seq: 1,
+        repo: DID,
+        ops: [{ action: 'create', path: `${POST}/3k`, cid: toCidLink(rec.cid) }],
+        blocks: toBytes(randomBytes(rand, 1 + Math.floor(rand() * 120))),
+      }
+      expectMalformed(commitFrame(body))
+    }
+    // blocks of the wrong type
+    for (const blocks of ['car', 5, undefined, [1, 2]]) {
+      const body: Record<string, unknown> = { seq: 1, repo: DID, ops: [{ action: 'create', path: `${POST}/3k`, cid: toCidLink(rec.cid) }] }
+      if (blocks !== undefined) body.blocks = blocks
+      expectMalformed(commitFrame(body))
+    }
+  })
+
+  test('a truncated CAR for a wanted op', async () => {
+    const rec = await block({ $type: POST, text: 'hoi', createdAt: '2025-01-01T00:00:00.000Z' })
+    const full = await car([rec])
+    for (const cut of [1, 10, full.length - 1]) {
+      const body = { seq: 1, repo: DID, ops: [{ action: 'create', path: `${POST}/3k`, cid: toCidLink(rec.cid) }], blocks: toBytes(full.subarray(0, cut)) }
+      expectMalformed(commitFrame(body))
+    }
+  })
+
+  test('an op path without "/"', () => {
+    expectMalformed(commitFrame({ seq: 1, repo: DID, ops: [{ action: 'delete', path: 'app.bsky.feed.post', cid: null }] }))
+    expectMalformed(commitFrame({ seq: 1, repo: DID, ops: [{ action: 'delete', path: '/3k', cid: null }] }))
+    expectMalformed(commitFrame({ seq: 1, repo: DID, ops: [{ action: 'delete', cid: null }] }))
+  })
+
+  test('an op that is not a map, and a repo that is not a string', () => {
+    expectMalformed(commitFrame({ seq: 1, repo: DID, ops: ['create'] }))
+    expectMalformed(commitFrame({ seq: 1, repo: 5, ops: [] }))
+  })
+
+  test('#account without a boolean active, #identity without did, #info without name', () => {
+    expectMalformed(frame({ op: 1, t: '#account' }, { seq: 1, did: DID, active: 'no' }))
+    expectMalformed(frame({ op: 1, t: '#identity' }, { seq: 1 }))
+    expectMalformed(frame({ op: 1, t: '#info' }, { message: 'x' }))
+  })
+})

@@ -76,6 +76,12 @@ export class FeedgenService implements AsyncDisposable {
     const idResolver = createIdResolver({ plcUrl: cfg.identity.plcUrl, fetch })
     const repoClient = new RepoClient(idResolver, fetch)
     const feeds = cfg.feeds.feeds
+    for (const f of feeds) {
+      // @TODO issue 4: quiet hours, releases, per-author caps, maxItems, pins and label exclusion
+      const pending: string[] = (['maxItems', 'quietHours', 'releases', 'perAuthor', 'pinned'] as const).filter((k) => f.wellbeing[k] !== undefined)
+      if (f.exclude.labels.length > 0) pending.push('exclude.labels')
+      if (pending.length > 0) logger.warn({ feed: f.id, settings: pending }, 'these feed settings are read but not enforced yet by this version')
+    }
     const membership = new Membership(new Set(feeds.flatMap((f) => f.include.lists)))
     await membership.load(writer.db)
     const matcher = new FeedMatcher(feeds, membership)

@@ -121,7 +121,7 @@ describe('FirehoseConsumer', () => {
     const store = memoryStore()
     const c = consumer({ service: relay.url, ...store })
     await c.start()
-    await until(() => store.state.cursor === 20, 'all good events')
+    await until(() => store.state.cursor === 20 && c.metrics.frames === 20 + 4 * garbage.length, 'all frames')
     expect(store.state.seqs).toEqual(range(1, 20))
     expect(c.metrics.malformed).toBe(4 * garbage.length)
   })

@@ -17,6 +17,7 @@ import { Membership } from './feeds/membership.ts'
 import { Backfiller } from './indexer/backfill.ts'
 import type { BatchEffects } from './indexer/context.ts'
 import { Indexer } from './indexer/index.ts'
+import { Pruner } from './indexer/prune.ts'
 
 export type { FeedgenConfig } from './config.ts'
 
@@ -41,6 +42,7 @@ export class FeedgenService implements AsyncDisposable {
   readonly backfiller: Backfiller
   readonly #server: HttpServer
   readonly #raws: SqliteDatabase.Database[]
+  #pruner: Pruner | undefined
   #started = false
 
   private constructor(parts: {
@@ -142,6 +144,7 @@ export class FeedgenService implements AsyncDisposable {
     this.ctx.logger.info({ port: this.port, did: this.cfg.service.did, feeds: this.cfg.feeds.feeds.map((f) => f.id) }, 'feed generator listening')
     this.listSync.startAll()
     this.backfiller.start()
+    this.#pruner = new Pruner(this.db, this.cfg.feeds.feeds, this.ctx.now, subsystemLogger('feedgen:prune'))
     await this.ctx.firehose.start()
   }
 
@@ -149,6 +152,7 @@ export class FeedgenService implements AsyncDisposable {
     await this.ctx.firehose.stop()
     await this.listSync.stop()
     await this.backfiller.stop()
+    await this.#pruner?.stop()
     await this.#server.close()
     await this.ctx.readDb.destroy()
     await this.db.destroy()

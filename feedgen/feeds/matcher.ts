@@ -1,5 +1,5 @@
 import type { FeedDefinition } from './definitions.ts'
-import { foldForSearch, foldKeyword } from './text.ts'
+import { foldText, keywordMatcher } from './text.ts'
 
 export type MatchReason = 'list' | 'author' | 'hashtag' | 'keyword'
 
@@ -25,8 +25,8 @@ interface CompiledFeed {
   def: FeedDefinition
   authors: Set<string>
   hashtags: Set<string>
-  keywords: string[]
-  excludeKeywords: string[]
+  keywords: RegExp | undefined
+  excludeKeywords: RegExp | undefined
   langs: string[]
 }
 
@@ -46,11 +46,11 @@ export class FeedMatcher {
       def,
       authors: new Set(def.include.authors),
       hashtags: new Set(def.include.hashtags),
-      keywords: def.include.keywords.map(foldKeyword).filter((k): k is string => k !== undefined),
-      excludeKeywords: def.exclude.keywords.map(foldKeyword).filter((k): k is string => k !== undefined),
+      keywords: keywordMatcher(def.include.keywords),
+      excludeKeywords: keywordMatcher(def.exclude.keywords),
       langs: def.require.langs,
     }))
-    this.#anyKeywords = this.#feeds.some((f) => f.keywords.length > 0 || f.excludeKeywords.length > 0)
+    this.#anyKeywords = this.#feeds.some((f) => f.keywords !== undefined || f.excludeKeywords !== undefined)
   }
 
   /** Is this author included in the feed by a list or by name (used for reposts and re-evaluation)? */
@@ -67,10 +67,12 @@ export class FeedMatcher {
 
   match(post: PostFacts): FeedMatch[] {
     let folded: string | undefined
-    const fold = () => (folded ??= this.#anyKeywords ? foldForSearch(post.text) : ' ')
+    const fold = () => (folded ??= this.#anyKeywords ? foldText(post.text) : '')
     const out: FeedMatch[] = []
     for (const f of this.#feeds) {
       if (post.isReply && !f.def.replies) continue
+      // cheap requirements first: folding the text for keywords is the expensive part
+      if (f.langs.length > 0 && !langsMatch(f.langs, post.langs)) continue
       let reason: MatchReason | undefined = this.#authorReason(f, post.author)
       if (!reason && f.hashtags.size > 0) {
         for (const t of post.tags) {
@@ -80,16 +82,11 @@ export class FeedMatcher {
           }
         }
       }
-      if (!reason && f.keywords.length > 0) {
-        const text = fold()
-        if (f.keywords.some((k) => text.includes(k))) reason = 'keyword'
+      if (!reason && f.keywords) {
+        if (f.keywords.test(fold())) reason = 'keyword'
       }
       if (!reason) continue
-      if (f.langs.length > 0 && !langsMatch(f.langs, post.langs)) continue
-      if (f.excludeKeywords.length > 0) {
-        const text = fold()
-        if (f.excludeKeywords.some((k) => text.includes(k))) continue
-      }
+      if (f.excludeKeywords?.test(fold())) continue
       out.push({ feed: f.def.id, reason })
     }
     return out

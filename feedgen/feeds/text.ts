@@ -21,6 +21,26 @@ export function foldKeyword(keyword: string): string | undefined {
   return words.length === 0 ? undefined : ` ${words.join(' ')} `
 }
 
+const ASCII = /^[\x00-\x7f]*$/
+
+/** The text lowercased with diacritics removed (a fast path for plain ASCII, the common case). */
+export function foldText(text: string): string {
+  return ASCII.test(text) ? text.toLowerCase() : text.normalize('NFKD').replace(MARKS, '').toLowerCase()
+}
+
+/**
+ * One regular expression for a list of keywords over folded text (foldText): whole words, a phrase's
+ * words in order with any non-word characters between them. undefined when there are no keywords.
+ */
+export function keywordMatcher(keywords: string[]): RegExp | undefined {
+  const phrases = keywords
+    .map((k) => foldWords(k))
+    .filter((w) => w.length > 0)
+    .map((words) => words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[^\\p{L}\\p{N}]+'))
+  if (phrases.length === 0) return undefined
+  return new RegExp(`(?<![\\p{L}\\p{N}])(?:${phrases.join('|')})(?![\\p{L}\\p{N}])`, 'u')
+}
+
 export function normalizeTag(tag: string): string {
   return tag.replace(/^#/, '').normalize('NFC').toLowerCase()
 }

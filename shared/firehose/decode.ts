@@ -1,5 +1,6 @@
 import { fromUint8Array as readCar } from '@atcute/car'
 import { decode, decodeFirst } from '@atcute/cbor'
+import { collectionMatcher, COMMIT_HEADER, scanCommit, startsWithCommitHeader } from './scan.ts'
 import {
   MalformedFrameError,
   StreamErrorFrame,
@@ -43,16 +44,30 @@ function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   return true
 }
 
+type PathMatcher = ReturnType<typeof collectionMatcher>
+const matchers = new WeakMap<ReadonlySet<string>, PathMatcher>()
+
 /**
  * Decodes one frame. Returns null for frame types this consumer does not know (forward compatible),
  * throws MalformedFrameError for broken frames and StreamErrorFrame for error frames.
  */
 export function decodeFrame(frame: Uint8Array, wanted: ReadonlySet<string>): DecodedFrame {
+  let matcher = matchers.get(wanted)
+  if (!matcher) matchers.set(wanted, (matcher = collectionMatcher(wanted)))
+  if (startsWithCommitHeader(frame)) {
+    // fast path: most commits touch nothing we want; read seq, repo and op paths only
+    const scan = scanCommit(frame, matcher, COMMIT_HEADER.length)
+    if (!scan.wanted) return { type: 'commit', seq: scan.seq, did: scan.repo, rev: scan.rev, time: scan.time, ops: [] }
+  }
   let header: unknown
   let rest: Uint8Array
-  let body: unknown
   try {
     ;[header, rest] = decodeFirst(frame)
+  } catch (err) {
+    throw new MalformedFrameError(`undecodable frame header: ${(err as Error).message}`)
+  }
+  let body: unknown
+  try {
     body = decode(rest)
   } catch (err) {
     throw new MalformedFrameError(`undecodable frame: ${(err as Error).message}`)

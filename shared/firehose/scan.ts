@@ -1,0 +1,219 @@
+import { MalformedFrameError } from './events.ts'
+
+// A minimal DAG-CBOR scanner for the hot path of #commit bodies. Most commits on the network touch
+// collections a service does not want (likes, follows, blocks…). For those, a full decode of the body
+// (every key and string, every CID, the CAR bytes) is wasted work: this scanner walks the map without
+// building values, reads `seq`, `repo` and each `ops[].path`, and compares the paths' collections
+// byte-wise against the wanted ones. Only when an op is wanted does the caller decode the body fully.
+// @NOTE measured: @atcute/cbor's full decode was ~24% of the feed generator's ingest CPU (bench:ingest).
+
+const MAX_DEPTH = 64
+
+export interface CommitScan {
+  seq: number
+  repo: string
+  rev: string
+  time: string
+  /** at least one op is on a wanted collection */
+  wanted: boolean
+}
+
+const enc = new TextEncoder()
+const KEY_SEQ = enc.encode('seq')
+const KEY_REPO = enc.encode('repo')
+const KEY_OPS = enc.encode('ops')
+const KEY_REV = enc.encode('rev')
+const KEY_TIME = enc.encode('time')
+const KEY_PATH = enc.encode('path')
+
+function bad(msg: string): never {
+  throw new MalformedFrameError(msg)
+}
+
+class Scanner {
+  readonly b: Uint8Array
+  p = 0
+  /** the last head()'s major type and argument (fields, not a returned object: this is the hot path) */
+  major = 0
+  arg = 0
+  constructor(b: Uint8Array, p = 0) {
+    this.b = b
+    this.p = p
+  }
+
+  need(n: number): void {
+    if (n > this.b.length - this.p) bad('unexpected end of frame')
+  }
+
+  /** reads an item head into `major` and `arg` (length, value or count); returns the major type */
+  head(): number {
+    this.need(1)
+    const first = this.b[this.p++] as number
+    const major = first >> 5
+    const info = first & 0x1f
+    let arg: number
+    if (info < 24) arg = info
+    else if (info === 24) {
+      this.need(1)
+      arg = this.b[this.p++] as number
+    } else if (info === 25) {
+      this.need(2)
+      arg = ((this.b[this.p] as number) << 8) | (this.b[this.p + 1] as number)
+      this.p += 2
+    } else if (info === 26) {
+      this.need(4)
+      const b = this.b
+      const p = this.p
+      arg = (((b[p] as number) << 24) | ((b[p + 1] as number) << 16) | ((b[p + 2] as number) << 8) | (b[p + 3] as number)) >>> 0
+      this.p += 4
+    } else if (info === 27) {
+      this.need(8)
+      const b = this.b
+      const p = this.p
+      const hi = (((b[p] as number) << 24) | ((b[p + 1] as number) << 16) | ((b[p + 2] as number) << 8) | (b[p + 3] as number)) >>> 0
+      const lo = (((b[p + 4] as number) << 24) | ((b[p + 5] as number) << 16) | ((b[p + 6] as number) << 8) | (b[p + 7] as number)) >>> 0
+      if (hi >= 0x200000) bad('integer too large')
+      arg = hi * 0x100000000 + lo
+      this.p += 8
+    } else bad(`unsupported CBOR encoding (additional info ${info})`)
+    this.major = major
+    this.arg = arg
+    return major
+  }
+
+  skip(depth = 0): void {
+    if (depth > MAX_DEPTH) bad('CBOR nested too deeply')
+    const major = this.head()
+    const arg = this.arg
+    switch (major) {
+      case 0:
+      case 1:
+        return
+      case 2:
+      case 3:
+        this.need(arg)
+        this.p += arg
+        return
+      case 4:
+        for (let i = 0; i < arg; i++) this.skip(depth + 1)
+        return
+      case 5:
+        for (let i = 0; i < arg; i++) {
+          this.skip(depth + 1)
+          this.skip(depth + 1)
+        }
+        return
+      case 6:
+        return this.skip(depth + 1)
+      default:
+        // major 7: simple values have no payload beyond the head; floats were consumed by head()
+        return
+    }
+  }
+
+  /** reads a text item's bytes (start, end) without decoding */
+  /** reads a text item without decoding it: its bytes are b[p - arg, p) */
+  text(): void {
+    if (this.head() !== 3) bad('expected a text string')
+    this.need(this.arg)
+    this.p += this.arg
+  }
+
+  /** after text(): does the text equal `key`? */
+  textIs(key: Uint8Array): boolean {
+    const len = this.arg
+    if (len !== key.length) return false
+    const start = this.p - len
+    for (let i = 0; i < len; i++) if (this.b[start + i] !== key[i]) return false
+    return true
+  }
+
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true })
+
+/**
+ * Compiles the wanted collections into a byte-wise matcher for op paths ("collection/rkey").
+ */
+export function collectionMatcher(wanted: Iterable<string>): (b: Uint8Array, start: number, end: number) => boolean {
+  const cols = [...wanted].map((c) => enc.encode(`${c}/`))
+  return (b, start, end) => {
+    outer: for (const col of cols) {
+      if (end - start <= col.length) continue
+      for (let i = 0; i < col.length; i++) if (b[start + i] !== col[i]) continue outer
+      return true
+    }
+    return false
+  }
+}
+
+/** Scans a #commit body. Throws MalformedFrameError for broken CBOR or a body that is not a commit. */
+export function scanCommit(body: Uint8Array, isWanted: (b: Uint8Array, start: number, end: number) => boolean, offset = 0): CommitScan {
+  const s = new Scanner(body, offset)
+  if (s.head() !== 5) bad('commit body must be a map')
+  const entries = s.arg
+  let seq: number | undefined
+  let repo: string | undefined
+  let rev = ''
+  let time = ''
+  let hasOps = false
+  let wanted = false
+  const str = (what: string): string => {
+    s.text()
+    try {
+      return utf8.decode(body.subarray(s.p - s.arg, s.p))
+    } catch {
+      bad(`${what} is not valid UTF-8`)
+    }
+  }
+  const nextIsText = () => (body[s.p] ?? 0) >> 5 === 3
+  for (let i = 0; i < entries; i++) {
+    s.text()
+    if (s.textIs(KEY_SEQ)) {
+      if (s.head() !== 0) bad('seq must be a non-negative integer')
+      seq = s.arg
+    } else if (s.textIs(KEY_REPO)) {
+      repo = str('repo')
+    } else if (s.textIs(KEY_REV) && nextIsText()) {
+      rev = str('rev')
+    } else if (s.textIs(KEY_TIME) && nextIsText()) {
+      time = str('time')
+    } else if (s.textIs(KEY_OPS)) {
+      if (s.head() !== 4) bad('commit.ops must be an array')
+      hasOps = true
+      const ops = s.arg
+      for (let j = 0; j < ops; j++) {
+        if (s.head() !== 5) bad('commit op must be a map')
+        const fields = s.arg
+        let hasPath = false
+        for (let k = 0; k < fields; k++) {
+          s.text()
+          if (s.textIs(KEY_PATH)) {
+            s.text()
+            const ps = s.p - s.arg
+            const pe = s.p
+            hasPath = true
+            const slash = body.indexOf(0x2f, ps)
+            if (slash <= ps || slash >= pe) bad('bad op path')
+            if (!wanted && isWanted(body, ps, pe)) wanted = true
+          } else s.skip(1)
+        }
+        if (!hasPath) bad('op.path must be a string')
+      }
+    } else s.skip(1)
+  }
+  if (s.p !== body.length) bad('trailing bytes after the commit body')
+  if (seq === undefined) bad('seq must be a non-negative integer')
+  if (repo === undefined) bad('repo must be a string')
+  if (!hasOps) bad('commit.ops must be an array')
+  return { seq, repo, rev, time, wanted }
+}
+
+/** The DAG-CBOR header of every #commit frame: { t: '#commit', op: 1 } (canonical key order). */
+export const COMMIT_HEADER = Uint8Array.of(0xa2, 0x61, 0x74, 0x67, ...enc.encode('#commit'), 0x62, 0x6f, 0x70, 0x01)
+
+export function startsWithCommitHeader(frame: Uint8Array): boolean {
+  if (frame.length <= COMMIT_HEADER.length) return false
+  for (let i = 0; i < COMMIT_HEADER.length; i++) if (frame[i] !== COMMIT_HEADER[i]) return false
+  return true
+}

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import { XRPCError } from '@atproto/xrpc-server'
+import { WebSocketServer, type WebSocket } from 'ws'
 import type { Logger } from '../logger.ts'
 
 // A small XRPC-shaped HTTP server on node:http: routes by path, XRPC error bodies ({ error, message })
@@ -26,12 +27,17 @@ interface Route {
   handler: Handler
 }
 
+/** Handles an XRPC subscription (a WebSocket at /xrpc/<nsid>) once the upgrade is accepted. */
+export type StreamHandler = (ws: WebSocket, ctx: { req: IncomingMessage; url: URL; params: URLSearchParams }) => void
+
 const MAX_BODY = 1024 * 1024
 
 export class HttpServer {
   readonly #routes = new Map<string, Route>()
   readonly #logger: Logger
   readonly #sockets = new Set<Socket>()
+  readonly #streams = new Map<string, StreamHandler>()
+  readonly #wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 64 * 1024 })
   #server: Server | undefined
 
   constructor(logger: Logger) {
@@ -47,6 +53,12 @@ export class HttpServer {
   /** XRPC procedure (POST /xrpc/<nsid>, JSON body) */
   procedure(nsid: string, handler: Handler): this {
     this.#routes.set(`/xrpc/${nsid}`, { method: 'POST', handler })
+    return this
+  }
+
+  /** XRPC subscription (WebSocket upgrade on GET /xrpc/<nsid>) */
+  subscription(nsid: string, handler: StreamHandler): this {
+    this.#streams.set(`/xrpc/${nsid}`, handler)
     return this
   }
 
@@ -66,6 +78,25 @@ export class HttpServer {
     server.on('connection', (socket) => {
       this.#sockets.add(socket)
       socket.once('close', () => this.#sockets.delete(socket))
+    })
+    server.on('upgrade', (req, socket, head) => {
+      let url: URL
+      try {
+        url = new URL(req.url ?? '/', 'http://localhost')
+      } catch {
+        return void socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n')
+      }
+      const handler = this.#streams.get(url.pathname)
+      if (!handler) return void socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n')
+      this.#wss.handleUpgrade(req, socket, head, (ws) => {
+        ws.on('error', (err) => this.#logger.debug({ err: err.message }, 'subscription socket error'))
+        try {
+          handler(ws, { req, url, params: url.searchParams })
+        } catch (err) {
+          this.#logger.error({ err }, 'subscription handler failed')
+          ws.close(1011)
+        }
+      })
     })
     server.on('clientError', (_err, socket) => {
       if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n')
@@ -88,6 +119,7 @@ export class HttpServer {
     this.#server = undefined
     const closed = new Promise<void>((resolve) => server.close(() => resolve()))
     server.closeIdleConnections()
+    for (const ws of this.#wss.clients) ws.close(1001, 'server shutting down')
     const timer = setTimeout(() => {
       for (const s of this.#sockets) s.destroy()
     }, graceMs)
@@ -103,6 +135,9 @@ export class HttpServer {
       return this.#sendError(res, 400, 'InvalidRequest', 'malformed request URL')
     }
     const route = this.#routes.get(url.pathname)
+    if (!route && this.#streams.has(url.pathname)) {
+      return this.#sendError(res, 400, 'InvalidRequest', 'this is a subscription: connect with a WebSocket')
+    }
     if (!route) {
       if (url.pathname.startsWith('/xrpc/')) return this.#sendError(res, 501, 'MethodNotImplemented', 'method not implemented')
       return this.#sendError(res, 404, 'NotFound', 'not found')

@@ -1,0 +1,84 @@
+import path from 'node:path'
+import { isValidDid } from '@atproto/syntax'
+import { checkUrl, ConfigError, envBool, envInt, envList, envStr } from '../shared/config/index.ts'
+import { checkDatabaseUrl } from '../shared/db/index.ts'
+
+// Settings in three steps (STYLE.md): readEnv() maps variables, envToCfg() validates and applies
+// defaults. The signing key is kept apart from the rest of the config (secrets).
+
+export interface LabelerEnv {
+  dataDir?: string
+  databaseUrl?: string
+  firehoseUrl?: string
+  plcUrl?: string
+  port?: number
+  hostname?: string
+  did?: string
+  signingKey?: string
+  adminPassword?: string
+  langs?: string[]
+  allowPrivateNetwork?: boolean
+}
+
+export interface LabelerConfig {
+  service: { port: number; host?: string; hostname: string; publicUrl: string; version: string }
+  /** the labeler account's DID: the `src` of every label */
+  did: string
+  db: { sqlitePath: string }
+  firehose: { url: string }
+  identity: { plcUrl: string; allowPrivateNetwork: boolean }
+  /** classify only posts in these languages (detected from the text); empty = all posts */
+  langs: string[]
+}
+
+export interface LabelerSecrets {
+  /** hex secp256k1 private key */
+  signingKeyHex: string
+  adminPassword?: string
+}
+
+export function readEnv(env: NodeJS.ProcessEnv = process.env): LabelerEnv {
+  return {
+    dataDir: envStr(env, 'DATA_DIR'),
+    databaseUrl: envStr(env, 'DATABASE_URL'),
+    firehoseUrl: envStr(env, 'FIREHOSE_URL'),
+    plcUrl: envStr(env, 'PLC_URL'),
+    port: envInt(env, 'LABELER_PORT', { min: 0, max: 65535 }),
+    hostname: envStr(env, 'LABELER_HOSTNAME'),
+    did: envStr(env, 'LABELER_DID'),
+    signingKey: envStr(env, 'LABELER_SIGNING_KEY'),
+    adminPassword: envStr(env, 'LABELER_ADMIN_PASSWORD'),
+    langs: envList(env, 'LABELER_LANGS'),
+    allowPrivateNetwork: envBool(env, 'ALLOW_PRIVATE_NETWORK'),
+  }
+}
+
+const KEY_HELP = 'npm run setup-labeler creates one and prints it once'
+
+export function envToCfg(env: LabelerEnv, overrides: { host?: string } = {}): { cfg: LabelerConfig; secrets: LabelerSecrets } {
+  checkDatabaseUrl(env.databaseUrl)
+  if (!env.did) throw new ConfigError('LABELER_DID is not set: set it to the DID of the labeler account (labels are signed as this source)')
+  if (!isValidDid(env.did)) throw new ConfigError(`LABELER_DID is not a valid DID: "${env.did}"`)
+  if (!env.signingKey) throw new ConfigError(`LABELER_SIGNING_KEY is not set: it is the hex secp256k1 private key labels are signed with (${KEY_HELP})`)
+  const keyHex = env.signingKey.replace(/^0x/, '').toLowerCase()
+  if (!/^[0-9a-f]{64}$/.test(keyHex)) throw new ConfigError(`LABELER_SIGNING_KEY must be 64 hexadecimal characters (a secp256k1 private key; ${KEY_HELP})`)
+  const firehoseUrl = env.firehoseUrl ?? 'wss://bsky.network'
+  checkUrl('FIREHOSE_URL', firehoseUrl, ['ws:', 'wss:', 'http:', 'https:'])
+  const plcUrl = (env.plcUrl ?? 'https://plc.directory').replace(/\/+$/, '')
+  checkUrl('PLC_URL', plcUrl, ['http:', 'https:'])
+  const hostname = env.hostname ?? 'localhost'
+  if (!/^[a-z0-9.-]+(:\d+)?$/i.test(hostname)) throw new ConfigError(`LABELER_HOSTNAME must be a bare host name like labels.example.org, got "${hostname}"`)
+  const langs = (env.langs ?? []).map((l) => l.toLowerCase())
+  for (const l of langs) if (!/^[a-z]{2,3}$/.test(l)) throw new ConfigError(`LABELER_LANGS must be a comma-separated list of language codes like nl,en; got "${l}"`)
+  return {
+    cfg: {
+      service: { port: env.port ?? 3001, host: overrides.host, hostname, publicUrl: `https://${hostname}`, version: '0.1.0' },
+      did: env.did,
+      db: { sqlitePath: path.join(path.resolve(env.dataDir ?? './data'), 'labeler.sqlite') },
+      firehose: { url: firehoseUrl },
+      identity: { plcUrl, allowPrivateNetwork: env.allowPrivateNetwork ?? false },
+      langs,
+    },
+    secrets: { signingKeyHex: keyHex, adminPassword: env.adminPassword },
+  }
+}

@@ -11,6 +11,8 @@ export interface AppContext {
   cfg: FeedgenConfig
   /** read-only connection for the API (WAL: never blocked by the ingest writer) */
   readDb: FeedgenDb
+  /** the writer, for the few things readers write (their "show less" choices) */
+  writeDb: FeedgenDb
   feedsByUri: Map<string, FeedDefinition>
   authVerifier: ServiceAuthVerifier
   idResolver: IdResolver

@@ -79,10 +79,8 @@ export class FeedgenService implements AsyncDisposable {
     const repoClient = new RepoClient(idResolver, fetch)
     const feeds = cfg.feeds.feeds
     for (const f of feeds) {
-      // @TODO issue 4: quiet hours, releases, per-author caps, maxItems, pins and label exclusion
-      const pending: string[] = (['maxItems', 'quietHours', 'releases', 'perAuthor', 'pinned'] as const).filter((k) => f.wellbeing[k] !== undefined)
-      if (f.exclude.labels.length > 0) pending.push('exclude.labels')
-      if (pending.length > 0) logger.warn({ feed: f.id, settings: pending }, 'these feed settings are read but not enforced yet by this version')
+      // @TODO issue 4: subscribe to the trusted labelers
+      if (f.exclude.labels.length > 0) logger.warn({ feed: f.id, settings: ['exclude.labels'] }, 'these feed settings are read but not enforced yet by this version')
     }
     const membership = new Membership(new Set(feeds.flatMap((f) => f.include.lists)))
     await membership.load(writer.db)
@@ -117,6 +115,7 @@ export class FeedgenService implements AsyncDisposable {
     const ctx: AppContext = {
       cfg,
       readDb: reader.db,
+      writeDb: writer.db,
       feedsByUri: new Map(feeds.map((f) => [f.uri, f])),
       authVerifier: new ServiceAuthVerifier(cfg.service.did, idResolver),
       idResolver,

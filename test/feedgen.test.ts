@@ -97,8 +97,8 @@ describe('matching', () => {
     await caughtUp(net, fg)
     const res = await getSkeleton(fg.url, { feed: feedUri('gedeeld') })
     expect(res.body.feed).toEqual([
-      { post: original.uri, reason: { $type: 'app.bsky.feed.defs#skeletonReasonRepost', repost: rp } },
-      { post: own.uri },
+      { post: original.uri, reason: { $type: 'app.bsky.feed.defs#skeletonReasonRepost', repost: rp }, feedContext: 'gedeeld|repost' },
+      { post: own.uri, feedContext: 'gedeeld|author' },
     ])
     await deleteRecord(reposter, rp)
     await caughtUp(net, fg)

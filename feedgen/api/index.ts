@@ -3,11 +3,13 @@ import type { AppContext } from '../context.ts'
 import describeFeedGenerator from './app/bsky/feed/describeFeedGenerator.ts'
 import getFeedSkeleton from './app/bsky/feed/getFeedSkeleton.ts'
 import health from './health.ts'
+import sendInteractions from './app/bsky/feed/sendInteractions.ts'
 import wellKnown from './well-known.ts'
 
 export function registerRoutes(server: HttpServer, ctx: AppContext): void {
   getFeedSkeleton(server, ctx)
   describeFeedGenerator(server, ctx)
+  sendInteractions(server, ctx)
   wellKnown(server, ctx)
   health(server, ctx)
 }

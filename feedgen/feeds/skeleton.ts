@@ -1,59 +1,172 @@
-import { sql } from 'kysely'
+import { sql, type ExpressionBuilder, type SqlBool, type Expression } from 'kysely'
 import { decodeTimeCursor, encodeTimeCursor } from '../../shared/db/index.ts'
-import type { FeedgenDb } from '../db/schema.ts'
+import type { FeedgenDb, FeedgenSchema } from '../db/schema.ts'
+import { inQuietHours, lastRelease } from './clock.ts'
 import type { FeedDefinition } from './definitions.ts'
 
 export interface SkeletonItem {
   post: string
-  reason?: { $type: 'app.bsky.feed.defs#skeletonReasonRepost'; repost: string }
+  reason?: { $type: 'app.bsky.feed.defs#skeletonReasonRepost'; repost: string } | { $type: 'app.bsky.feed.defs#skeletonReasonPin' }
+  /** "<feed id>|<why>": why the item is in the feed (list, author, hashtag, keyword, repost, pin); sent back with interactions */
   feedContext?: string
 }
 
 export interface SkeletonPage {
   feed: SkeletonItem[]
-  /** absent when the reader has reached the end of the feed */
+  /** absent when the reader has reached the end of the feed ("all caught up") */
   cursor?: string
 }
 
 /**
- * One page of a feed, newest first by sort_at then uri (keyset pagination: posts that share a
- * timestamp are never skipped or repeated). Hidden accounts and posts outside the window are left out.
- * Reads one extra row to know whether there is a next page: the last page carries no cursor, so the
- * app shows the end of the feed.
+ * The policies, in the order they apply (the README lists the same order):
+ *  1. quiet hours: only the pinned post (or nothing), and the feed ends;
+ *  2. candidates: items of this feed inside the window, released (indexed before the latest release
+ *     moment), from active accounts, without an excluded label on the post or its author, and not by
+ *     an author this reader asked to see less of; the pinned post is shown separately;
+ *  3. per-author cap: only each author's newest N candidates (reposts count for the reposter);
+ *  4. newest first, paged by `sort_at::uri` cursors;
+ *  5. maxItems: a reading session (one chain of cursors) ends after this many posts;
+ *  6. the pinned post comes first on the first page.
  */
-export async function readSkeleton(
-  db: FeedgenDb,
-  feed: FeedDefinition,
-  opts: { limit: number; cursor?: string; now: number },
-): Promise<SkeletonPage> {
-  const after = opts.cursor === undefined ? undefined : decodeTimeCursor(opts.cursor)
-  let q = db
-    .selectFrom('feed_item as fi')
-    .select(['fi.uri', 'fi.post_uri', 'fi.sort_at', 'fi.reposter', 'fi.reason'])
-    .where('fi.feed', '=', feed.id)
-    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('account_status as a').select(sql.lit(1).as('one')).whereRef('a.did', '=', 'fi.author'))))
-    .where((eb) =>
-      eb.or([
-        eb('fi.reposter', 'is', null),
-        eb.not(eb.exists(eb.selectFrom('account_status as r').select(sql.lit(1).as('one')).whereRef('r.did', '=', 'fi.reposter'))),
-      ]),
-    )
-  if (feed.wellbeing.windowMs !== undefined) q = q.where('fi.sort_at', '>=', opts.now - feed.wellbeing.windowMs)
-  if (after) {
-    q = q.where((eb) => eb.or([eb('fi.sort_at', '<', after.ms), eb.and([eb('fi.sort_at', '=', after.ms), eb('fi.uri', '<', after.uri)])]))
+export interface ReadOptions {
+  limit: number
+  cursor?: string
+  now: number
+  /** the reader's DID, when the request was authenticated */
+  reader?: string
+}
+
+export interface FeedState {
+  quiet: boolean
+  windowStart?: number
+  /** items indexed after this are not released yet */
+  releasedBefore?: number
+}
+
+export function feedState(feed: FeedDefinition, now: number): FeedState {
+  const wb = feed.wellbeing
+  return {
+    quiet: wb.quietHours ? inQuietHours(now, wb.timezone, wb.quietHours) : false,
+    windowStart: wb.windowMs === undefined ? undefined : now - wb.windowMs,
+    releasedBefore: wb.releases ? lastRelease(now, wb.timezone, wb.releases) : undefined,
   }
-  const rows = await q
-    .orderBy('fi.sort_at', 'desc')
-    .orderBy('fi.uri', 'desc')
-    .limit(opts.limit + 1)
-    .execute()
-  const more = rows.length > opts.limit
-  const page = more ? rows.slice(0, opts.limit) : rows
+}
+
+interface FeedCursor {
+  ms: number
+  uri: string
+  /** posts served so far in this reading session (for maxItems) */
+  served: number
+}
+
+/** a position before every item (a first page that held only the pin) */
+const START: FeedCursor = { ms: Number.MAX_SAFE_INTEGER, uri: 'at://~', served: 0 }
+const encodeCursor = (c: FeedCursor) => encodeTimeCursor(c.ms, c.uri, c.served)
+const decodeCursor = (c: string): FeedCursor => decodeTimeCursor(c)
+
+type FI = ExpressionBuilder<FeedgenSchema & { fi: FeedgenSchema['feed_item'] }, 'fi'>
+
+/** Conditions of step 2, shared by the skeleton and the explanation. */
+export function candidateConditions(eb: FI, feed: FeedDefinition, state: FeedState, now: number, reader: string | undefined): Expression<SqlBool>[] {
+  const conds: Expression<SqlBool>[] = [eb('fi.feed', '=', feed.id)]
+  if (state.windowStart !== undefined) conds.push(eb('fi.sort_at', '>=', state.windowStart))
+  if (state.releasedBefore !== undefined) conds.push(eb('fi.indexed_at', '<', state.releasedBefore))
+  const inactive = (col: 'fi.author' | 'fi.reposter') => eb.exists(eb.selectFrom('account_status as a').select(sql.lit(1).as('one')).whereRef('a.did', '=', col))
+  conds.push(eb.not(inactive('fi.author')))
+  conds.push(eb.or([eb('fi.reposter', 'is', null), eb.not(inactive('fi.reposter'))]))
+  for (const ex of feed.exclude.labels) {
+    const labelled = (col: 'fi.post_uri' | 'fi.author') =>
+      eb.exists(
+        eb
+          .selectFrom('feed_label as l')
+          .select(sql.lit(1).as('one'))
+          .whereRef('l.uri', '=', col)
+          .where('l.src', '=', ex.labeler)
+          .where('l.val', 'in', ex.values)
+          .where((w) => w.or([w('l.exp_at', 'is', null), w('l.exp_at', '>', now)])),
+      )
+    conds.push(eb.not(labelled('fi.post_uri')))
+    conds.push(eb.not(labelled('fi.author')))
+  }
+  if (reader) {
+    const muted = (col: 'fi.author' | 'fi.reposter') =>
+      eb.exists(
+        eb
+          .selectFrom('reader_mute as m')
+          .select(sql.lit(1).as('one'))
+          .where('m.feed', '=', feed.id)
+          .where('m.reader', '=', reader)
+          .whereRef('m.author', '=', col),
+      )
+    conds.push(eb.not(muted('fi.author')))
+    conds.push(eb.or([eb('fi.reposter', 'is', null), eb.not(muted('fi.reposter'))]))
+  }
+  if (feed.wellbeing.pinned) conds.push(eb('fi.post_uri', '!=', feed.wellbeing.pinned))
+  return conds
+}
+
+export async function readSkeleton(db: FeedgenDb, feed: FeedDefinition, opts: ReadOptions): Promise<SkeletonPage> {
+  const after = opts.cursor === undefined ? undefined : decodeCursor(opts.cursor)
+  const state = feedState(feed, opts.now)
+  const pinned = feed.wellbeing.pinned
+  const pinItem: SkeletonItem | undefined = pinned ? { post: pinned, reason: { $type: 'app.bsky.feed.defs#skeletonReasonPin' }, feedContext: `${feed.id}|pin` } : undefined
+
+  // 1. quiet hours: the feed rests
+  if (state.quiet) return { feed: !after && pinItem ? [pinItem] : [] }
+
+  const served = after?.served ?? 0
+  const maxItems = feed.wellbeing.maxItems
+  // 6. the pin takes one place on the first page
+  const pinFirst = !after && pinItem !== undefined
+  const pageRoom = opts.limit - (pinFirst ? 1 : 0)
+  const room = maxItems === undefined ? pageRoom : Math.min(pageRoom, maxItems - served)
+  if (room <= 0) {
+    if (pinFirst && pinItem && (maxItems === undefined || maxItems > 0)) return { feed: [pinItem], cursor: encodeCursor(START) }
+    return { feed: pinFirst && pinItem ? [pinItem] : [] }
+  }
+
+  const perAuthor = feed.wellbeing.perAuthor
+  let rows: { uri: string; post_uri: string; sort_at: number; reposter: string | null; reason: string }[]
+  if (perAuthor === undefined) {
+    let q = db
+      .selectFrom('feed_item as fi')
+      .select(['fi.uri', 'fi.post_uri', 'fi.sort_at', 'fi.reposter', 'fi.reason'])
+      .where((eb) => eb.and(candidateConditions(eb, feed, state, opts.now, opts.reader)))
+    if (after) q = q.where((eb) => eb.or([eb('fi.sort_at', '<', after.ms), eb.and([eb('fi.sort_at', '=', after.ms), eb('fi.uri', '<', after.uri)])]))
+    rows = await q.orderBy('fi.sort_at', 'desc').orderBy('fi.uri', 'desc').limit(room + 1).execute()
+  } else {
+    // 3. the cap is taken over all candidates, so a page boundary never lets an author exceed it
+    let q = db
+      .selectFrom((qb) =>
+        qb
+          .selectFrom('feed_item as fi')
+          .select([
+            'fi.uri',
+            'fi.post_uri',
+            'fi.sort_at',
+            'fi.reposter',
+            'fi.reason',
+            sql<number>`row_number() over (partition by coalesce(fi.reposter, fi.author) order by fi.sort_at desc, fi.uri desc)`.as('rn'),
+          ])
+          .where((eb) => eb.and(candidateConditions(eb, feed, state, opts.now, opts.reader)))
+          .as('c'),
+      )
+      .select(['c.uri', 'c.post_uri', 'c.sort_at', 'c.reposter', 'c.reason'])
+      .where('c.rn', '<=', perAuthor)
+    if (after) q = q.where((eb) => eb.or([eb('c.sort_at', '<', after.ms), eb.and([eb('c.sort_at', '=', after.ms), eb('c.uri', '<', after.uri)])]))
+    rows = await q.orderBy('c.sort_at', 'desc').orderBy('c.uri', 'desc').limit(room + 1).execute()
+  }
+
+  const more = rows.length > room
+  const page = more ? rows.slice(0, room) : rows
   const items: SkeletonItem[] = page.map((r) => {
-    const item: SkeletonItem = { post: r.post_uri }
+    const item: SkeletonItem = { post: r.post_uri, feedContext: `${feed.id}|${r.reason}` }
     if (r.reposter !== null) item.reason = { $type: 'app.bsky.feed.defs#skeletonReasonRepost', repost: r.uri }
     return item
   })
+  if (pinFirst && pinItem) items.unshift(pinItem)
   const last = page[page.length - 1]
-  return more && last ? { feed: items, cursor: encodeTimeCursor(Number(last.sort_at), last.uri) } : { feed: items }
+  const total = served + page.length
+  const sessionOver = maxItems !== undefined && total >= maxItems
+  return more && last && !sessionOver ? { feed: items, cursor: encodeCursor({ ms: Number(last.sort_at), uri: last.uri, served: total }) } : { feed: items }
 }

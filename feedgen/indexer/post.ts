@@ -69,6 +69,7 @@ export async function indexPost(trx: FeedgenTx, ctx: IndexContext, input: PostIn
         author: input.author,
         reposter: null,
         sort_at: row.sort_at,
+        indexed_at: indexedAt,
         reason: m.reason,
       })),
     )

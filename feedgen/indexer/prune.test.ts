@@ -29,7 +29,7 @@ feeds:
 `)
   const now = 10 * 3_600_000
   const post = (uri: string, sortAt: number) => ({ uri, cid: 'c', author: 'did:plc:x', created_at: sortAt, indexed_at: sortAt, sort_at: sortAt, text: '', langs: '[]', tags: '[]', is_reply: 0 })
-  const item = (feed: string, uri: string, sortAt: number) => ({ feed, uri, post_uri: uri, author: 'did:plc:x', reposter: null, sort_at: sortAt, reason: 'hashtag' })
+  const item = (feed: string, uri: string, sortAt: number) => ({ feed, uri, post_uri: uri, author: 'did:plc:x', reposter: null, sort_at: sortAt, indexed_at: sortAt, reason: 'hashtag' })
   const old = now - 2 * 3_600_000
   const fresh = now - 60_000
   await h.db.insertInto('post').values([post('at://old-only-kort', old), post('at://old-both', old), post('at://fresh', fresh)]).execute()

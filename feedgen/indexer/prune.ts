@@ -7,10 +7,15 @@ import type { FeedDefinition } from '../feeds/definitions.ts'
  * are deleted, and posts that no feed holds any more go with them. Feeds without a window keep
  * everything.
  */
+/** How long a reader's "show less" choice is kept (it is also removed when they choose "show more"). */
+export const READER_CHOICE_RETENTION_MS = 365 * 86_400_000
+
 export async function pruneExpired(db: FeedgenDb, feeds: FeedDefinition[], now: number): Promise<{ items: number; posts: number }> {
   let items = 0
   let posts = 0
   await db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('reader_mute').where('created_at', '<', now - READER_CHOICE_RETENTION_MS).execute()
+    await trx.deleteFrom('feed_label').where('exp_at', '<', now).execute()
     for (const f of feeds) {
       if (f.wellbeing.windowMs === undefined) continue
       const res = await trx

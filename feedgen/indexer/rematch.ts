@@ -25,7 +25,7 @@ export async function rematchAuthor(trx: FeedgenTx, ctx: IndexContext, did: stri
     if (want.size > 0) {
       await trx
         .insertInto('feed_item')
-        .values([...want].map(([feed, reason]) => ({ feed, uri: p.uri, post_uri: p.uri, author: p.author, reposter: null, sort_at: p.sort_at, reason })))
+        .values([...want].map(([feed, reason]) => ({ feed, uri: p.uri, post_uri: p.uri, author: p.author, reposter: null, sort_at: p.sort_at, indexed_at: Number(p.indexed_at), reason })))
         .onConflict((oc) => oc.columns(['feed', 'uri']).doNothing())
         .execute()
     }

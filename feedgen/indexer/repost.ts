@@ -32,6 +32,7 @@ export async function indexRepost(
         author: postUri.host,
         reposter: input.reposter,
         sort_at: sortAt,
+        indexed_at: now,
         reason: 'repost',
       })),
     )

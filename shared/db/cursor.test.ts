@@ -11,7 +11,13 @@ describe('time cursors', () => {
   ])('round trip %d %s', (ms, uri) => {
     const cursor = encodeTimeCursor(ms, uri)
     expect(typeof cursor).toBe('string')
-    expect(decodeTimeCursor(cursor)).toEqual({ ms, uri })
+    expect(decodeTimeCursor(cursor)).toEqual({ ms, uri, served: 0 })
+  })
+
+  test('with a count of items served: ms::served::uri', () => {
+    const c = encodeTimeCursor(1700000000000, 'at://did:plc:a/app.bsky.feed.post/b', 40)
+    expect(c).toBe('1700000000000::40::at://did:plc:a/app.bsky.feed.post/b')
+    expect(decodeTimeCursor(c)).toEqual({ ms: 1700000000000, uri: 'at://did:plc:a/app.bsky.feed.post/b', served: 40 })
   })
 
   test('the encoded form is ms::uri', () => {

@@ -96,20 +96,19 @@ export class InvalidCursorError extends Error {
 }
 
 /**
- * Keyset cursors `primary::secondary`: here a millisecond timestamp and a record URI, so rows that
- * share a timestamp are never skipped or repeated.
+ * Keyset cursors `primary::secondary`: a millisecond timestamp and a record URI, so rows that share a
+ * timestamp are never skipped or repeated. An optional count of items served so far (for reading
+ * sessions with a maximum) sits between them: `ms::served::uri`.
  */
-export function encodeTimeCursor(ms: number, uri: string): string {
-  return `${ms}::${uri}`
+export function encodeTimeCursor(ms: number, uri: string, served?: number): string {
+  return served === undefined ? `${ms}::${uri}` : `${ms}::${served}::${uri}`
 }
 
-export function decodeTimeCursor(cursor: string): { ms: number; uri: string } {
-  const i = cursor.indexOf('::')
-  if (i <= 0 || cursor.length > 2048) throw new InvalidCursorError('malformed cursor')
-  const msStr = cursor.slice(0, i)
-  const uri = cursor.slice(i + 2)
-  if (!/^\d{1,16}$/.test(msStr)) throw new InvalidCursorError('malformed cursor')
-  const ms = Number(msStr)
-  if (!Number.isSafeInteger(ms) || !uri.startsWith('at://')) throw new InvalidCursorError('malformed cursor')
-  return { ms, uri }
+export function decodeTimeCursor(cursor: string): { ms: number; uri: string; served: number } {
+  if (cursor.length > 2048) throw new InvalidCursorError('malformed cursor')
+  const m = /^(\d{1,16})::(?:(\d{1,9})::)?(at:\/\/.*)$/s.exec(cursor)
+  if (!m) throw new InvalidCursorError('malformed cursor')
+  const ms = Number(m[1])
+  if (!Number.isSafeInteger(ms)) throw new InvalidCursorError('malformed cursor')
+  return { ms, uri: m[3] as string, served: m[2] === undefined ? 0 : Number(m[2]) }
 }

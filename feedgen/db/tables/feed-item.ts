@@ -10,6 +10,8 @@ export interface FeedItemTable {
   /** the reposting author, for reposts */
   reposter: string | null
   sort_at: number
+  /** when the item was indexed (epoch ms): release moments show items indexed before them */
+  indexed_at: number
   /** why the item is in the feed: list | author | hashtag | keyword | repost */
   reason: string
 }

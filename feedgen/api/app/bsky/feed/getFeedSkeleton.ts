@@ -29,9 +29,9 @@ export default function register(server: HttpServer, ctx: AppContext): void {
     }
     const cursor = params.get('cursor') ?? undefined
     // anonymous requests are served; a token that is present must be valid
-    await ctx.authVerifier.verifyOptional(req.headers.authorization, NSID)
+    const auth = await ctx.authVerifier.verifyOptional(req.headers.authorization, NSID)
     try {
-      const page = await readSkeleton(ctx.readDb, feed, { limit, cursor: cursor === '' ? undefined : cursor, now: ctx.now() })
+      const page = await readSkeleton(ctx.readDb, feed, { limit, cursor: cursor === '' ? undefined : cursor, now: ctx.now(), reader: auth?.did })
       return { json: page }
     } catch (err) {
       if (err instanceof InvalidCursorError) throw new InvalidRequestError('malformed cursor')

@@ -18,6 +18,7 @@ import { Backfiller } from './indexer/backfill.ts'
 import type { BatchEffects } from './indexer/context.ts'
 import { Indexer } from './indexer/index.ts'
 import { Pruner } from './indexer/prune.ts'
+import { LabelSubscriber } from './labels/subscriber.ts'
 
 export type { FeedgenConfig } from './config.ts'
 
@@ -40,6 +41,8 @@ export class FeedgenService implements AsyncDisposable {
   readonly membership: Membership
   readonly listSync: ListSync
   readonly backfiller: Backfiller
+  /** one subscription per labeler that a feed trusts (exclude.labels) */
+  readonly labelers: LabelSubscriber[]
   readonly #server: HttpServer
   readonly #raws: SqliteDatabase.Database[]
   #pruner: Pruner | undefined
@@ -53,6 +56,7 @@ export class FeedgenService implements AsyncDisposable {
     membership: Membership
     listSync: ListSync
     backfiller: Backfiller
+    labelers: LabelSubscriber[]
     server: HttpServer
     raws: SqliteDatabase.Database[]
   }) {
@@ -63,6 +67,7 @@ export class FeedgenService implements AsyncDisposable {
     this.membership = parts.membership
     this.listSync = parts.listSync
     this.backfiller = parts.backfiller
+    this.labelers = parts.labelers
     this.#server = parts.server
     this.#raws = parts.raws
   }
@@ -78,10 +83,6 @@ export class FeedgenService implements AsyncDisposable {
     const idResolver = createIdResolver({ plcUrl: cfg.identity.plcUrl, fetch })
     const repoClient = new RepoClient(idResolver, fetch)
     const feeds = cfg.feeds.feeds
-    for (const f of feeds) {
-      // @TODO issue 4: subscribe to the trusted labelers
-      if (f.exclude.labels.length > 0) logger.warn({ feed: f.id, settings: ['exclude.labels'] }, 'these feed settings are read but not enforced yet by this version')
-    }
     const membership = new Membership(new Set(feeds.flatMap((f) => f.include.lists)))
     await membership.load(writer.db)
     const matcher = new FeedMatcher(feeds, membership)
@@ -123,9 +124,21 @@ export class FeedgenService implements AsyncDisposable {
       logger,
       now,
     }
+    const labelerDids = [...new Set(feeds.flatMap((f) => f.exclude.labels.map((l) => l.labeler)))]
+    const labelers = labelerDids.map(
+      (did) =>
+        new LabelSubscriber({
+          did,
+          db: writer.db,
+          idResolver,
+          logger: subsystemLogger('feedgen:labels'),
+          minBackoffMs: opts.firehose?.minBackoffMs,
+          maxBackoffMs: opts.firehose?.maxBackoffMs,
+        }),
+    )
     const server = new HttpServer(subsystemLogger('feedgen:http'))
     registerRoutes(server, ctx)
-    return new FeedgenService({ cfg, ctx, db: writer.db, indexer, membership, listSync, backfiller, server, raws: [writer.raw, reader.raw] })
+    return new FeedgenService({ cfg, ctx, db: writer.db, indexer, membership, listSync, backfiller, labelers, server, raws: [writer.raw, reader.raw] })
   }
 
   get port(): number {
@@ -143,6 +156,7 @@ export class FeedgenService implements AsyncDisposable {
     this.ctx.logger.info({ port: this.port, did: this.cfg.service.did, feeds: this.cfg.feeds.feeds.map((f) => f.id) }, 'feed generator listening')
     this.listSync.startAll()
     this.backfiller.start()
+    for (const l of this.labelers) l.start()
     this.#pruner = new Pruner(this.db, this.cfg.feeds.feeds, this.ctx.now, subsystemLogger('feedgen:prune'))
     await this.ctx.firehose.start()
   }
@@ -151,6 +165,7 @@ export class FeedgenService implements AsyncDisposable {
     await this.ctx.firehose.stop()
     await this.listSync.stop()
     await this.backfiller.stop()
+    for (const l of this.labelers) await l.stop()
     await this.#pruner?.stop()
     await this.#server.close()
     await this.ctx.readDb.destroy()

@@ -1,15 +1,21 @@
 // `npm start`: runs the Plein services side by side as child processes and stops them together on
-// Ctrl-C / SIGTERM. Each child reads the same environment (see the README's settings table).
-// @TODO add labeler/bin.ts here when the labeler lands (issue 3)
+// Ctrl-C / SIGTERM. Each child reads the same environment (see the README's settings tables).
+// The labeler signs labels as its own account, so it starts only once LABELER_DID and
+// LABELER_SIGNING_KEY are set; until then `npm start` runs the feed generator and says so.
 import { spawn, type ChildProcess } from 'node:child_process'
 import path from 'node:path'
 
 const root = path.resolve(import.meta.dirname, '..')
 const services = ['feedgen/bin.ts']
+if (process.env.LABELER_DID && process.env.LABELER_SIGNING_KEY) services.push('labeler/bin.ts')
+else {
+  process.stderr.write(
+    'start: the labeler is not configured (LABELER_DID and LABELER_SIGNING_KEY are unset); running the feed generator only. ' +
+      'See "Labeler" in the README.\n',
+  )
+}
 
-const children: ChildProcess[] = services.map((entry) =>
-  spawn(process.execPath, [entry], { cwd: root, stdio: 'inherit', env: process.env }),
-)
+const children: ChildProcess[] = services.map((entry) => spawn(process.execPath, [entry], { cwd: root, stdio: 'inherit', env: process.env }))
 
 let stopping = false
 const stop = (signal: NodeJS.Signals) => {

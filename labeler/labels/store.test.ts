@@ -5,7 +5,7 @@ import SqliteDatabase from 'better-sqlite3'
 import { Secp256k1Keypair, type Keypair } from '@atproto/crypto'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { InvalidCursorError } from '../../shared/db/index.ts'
-import { InvalidLabelError, verifyLabelSignature } from './signing.ts'
+import { InvalidLabelError, verifyLabelSignature } from '../../shared/labels/signing.ts'
 import { LabelStore, successor, type LabelEvent, type LabelInput } from './store.ts'
 
 const SRC = 'did:plc:plein-labeler'

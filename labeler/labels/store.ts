@@ -6,7 +6,7 @@ import { InvalidCursorError, migrateToLatestOrThrow, openSqlite } from '../../sh
 import { subsystemLogger } from '../../shared/logger.ts'
 import { migrations } from '../db/migrations/index.ts'
 import type { LabelerDb, LabelerSchema, LabelerTx } from '../db/schema.ts'
-import { InvalidLabelError, signLabel, type SignedLabel, type UnsignedLabel } from './signing.ts'
+import { InvalidLabelError, signLabel, type SignedLabel, type UnsignedLabel } from '../../shared/labels/signing.ts'
 
 export { InvalidLabelError }
 

@@ -1,0 +1,286 @@
+// The wellbeing labeler's classifier: offline, in-process, rule-based. Rules live in versioned data
+// files under rules/ (one file per label and language); this module loads them once and applies
+// them with context: negation, recovery and support, news and research framing, critique of
+// harmful content, help resources, figurative idioms, jokes, and first-person speech.
+//
+// Scoring, per label: every rule that matches (once, however often it matches) adds its weight.
+// A match right after a negator ("not", "geen") or inside a figurative idiom ("ik ga dood van het
+// lachen") does not count. First-person speech adds a bonus to self-harm. Post-level modifiers
+// (recovery, news, critique, help, joke) multiply the score by a factor from context.any.json.
+// A label is given when the score reaches the threshold (1) and either a `strong` rule matched or
+// at least two pieces of evidence did.
+
+import { detectLang, type Lang } from './lang.ts'
+import { BOUNDARY, normalise, type NormalisedDoc } from './normalize.ts'
+import {
+  isAllCaps,
+  LABEL_VALUES as VALUES,
+  loadRuleDir,
+  PatternMatcher,
+  type ContextFile,
+  type DocView,
+  type LabelValue,
+  type LoadedRules,
+  type MarkerSpec,
+  type PostModifier,
+  type RuleLang,
+  type RuleSpec,
+  type ScoringSettings,
+} from './rules.ts'
+import { stemNl } from './stem-nl.ts'
+
+export type { LabelValue } from './rules.ts'
+export type { Lang } from './lang.ts'
+
+export const LABEL_VALUES: readonly LabelValue[] = VALUES
+
+export interface ClassifyInput {
+  text: string
+  /** the post's `langs` (BCP-47); used as a hint only */
+  langs?: string[]
+  /** image alt texts */
+  alt?: string[]
+  /** hashtags from tag facets and the record's `tags`, with or without '#' */
+  tags?: string[]
+}
+
+export interface LabelDecision {
+  val: LabelValue
+  /** the label's score after modifiers; labels are given from 1 (the threshold) */
+  score: number
+  /** the rule ids that counted, then the modifiers applied ("negation:<rule id>", "idiom:<name>",
+   *  "recovery", "news", "critique", "help", "joke", "first-person") */
+  reasons: string[]
+}
+
+export interface Classification {
+  labels: LabelDecision[]
+  lang: Lang
+  /** labels that had some evidence but were not given, with their reasons (for audits and tuning) */
+  suppressed: LabelDecision[]
+}
+
+interface LangRules {
+  rules: RuleSpec[]
+  labels: LabelValue[]
+  matcher: PatternMatcher
+  /** the same rules matched without Dutch stemming (nl rules on an English post) */
+  exact?: PatternMatcher
+}
+
+interface LangContext {
+  markers: MarkerSpec[]
+  matcher: PatternMatcher
+}
+
+/** The pieces of evidence for one label while a post is scored. */
+interface Tally {
+  weight: number
+  strong: boolean
+  evidence: number
+  ruleIds: string[]
+  modifiers: string[]
+}
+
+const round = (x: number) => Math.round(x * 100) / 100
+
+export class Classifier {
+  /** a short hash over all rule and context files: store it with every label */
+  readonly rulesVersion: string
+  /** the version of each rule and context file, by file name */
+  readonly fileVersions: Readonly<Record<string, string>>
+  readonly #scoring: ScoringSettings
+  readonly #rules = new Map<RuleLang, LangRules>()
+  readonly #context = new Map<RuleLang, LangContext>()
+  readonly #negators = new Set<string>()
+  readonly #firstPerson = new Set<string>()
+  readonly #vocab = new Set<string>()
+
+  private constructor(loaded: LoadedRules) {
+    this.rulesVersion = loaded.version
+    this.#scoring = loaded.scoring
+    const versions: Record<string, string> = {}
+    for (const { name, file } of [...loaded.ruleFiles, ...loaded.contextFiles]) versions[name] = file.version
+    this.fileVersions = versions
+
+    for (const lang of ['nl', 'en', 'any'] as const) {
+      const files = loaded.ruleFiles.filter((f) => f.file.lang === lang)
+      const rules: RuleSpec[] = []
+      const labels: LabelValue[] = []
+      for (const { file } of files) {
+        for (const r of file.rules) {
+          rules.push(r)
+          labels.push(file.label)
+        }
+      }
+      const matcher = new PatternMatcher(rules, lang === 'nl')
+      const entry: LangRules = { rules, labels, matcher }
+      if (lang === 'nl') entry.exact = new PatternMatcher(rules, false)
+      this.#rules.set(lang, entry)
+      for (const w of matcher.words) this.#vocab.add(w)
+
+      const ctx: ContextFile[] = loaded.contextFiles.filter((c) => c.file.lang === lang).map((c) => c.file)
+      const markers = ctx.flatMap((c) => c.markers)
+      const cm = new PatternMatcher(markers, false)
+      this.#context.set(lang, { markers, matcher: cm })
+      for (const w of cm.words) this.#vocab.add(w)
+      for (const c of ctx) {
+        for (const w of c.negators ?? []) this.#negators.add(w)
+        for (const w of c.firstPerson ?? []) this.#firstPerson.add(w)
+      }
+    }
+    for (const w of [...this.#negators, ...this.#firstPerson]) this.#vocab.add(w)
+  }
+
+  /** Reads the rule files once (synchronously). Throws RuleFileError on a broken rule file. */
+  static load(dir?: string | URL): Classifier {
+    return new Classifier(loadRuleDir(dir))
+  }
+
+  /** The words the rules know; used to split hashtags ("proana" → pro ana). */
+  get vocabulary(): ReadonlySet<string> {
+    return this.#vocab
+  }
+
+  /** Normalises a post as the classifier sees it (for tests and debugging). */
+  normalise(input: ClassifyInput): NormalisedDoc {
+    return normalise(input, this.#vocab)
+  }
+
+  classify(input: ClassifyInput): Classification {
+    const doc = normalise(input, this.#vocab)
+    const guess = detectLang([input.text, ...(input.alt ?? [])].join('\n'), input.langs ?? [])
+    const lang = guess.lang
+    const view: DocView = { doc, allcaps: isAllCaps(input.text) }
+    // Dutch posts are full of English loanwords, so nl and en posts get both rule sets (the post's
+    // own language first); other languages get only the language-independent rules
+    const langs: RuleLang[] = lang === 'other' ? ['any'] : lang === 'nl' ? ['any', 'nl', 'en'] : ['any', 'en', 'nl']
+
+    // context: which tokens are inside idioms, which post-level modifiers apply, first person
+    const idioms: { start: number; end: number; name: string; labels?: LabelValue[] }[] = []
+    const post = new Set<PostModifier>()
+    for (const l of langs) {
+      const ctx = this.#context.get(l)
+      if (ctx === undefined) continue
+      for (const m of ctx.matcher.match(view)) {
+        const spec = ctx.markers[m.owner] as MarkerSpec
+        // recovery and joke markers can be negated ("no recovery", "not kidding"); the others describe
+        // the framing of the whole post and stand regardless
+        const negatable = spec.negatable ?? (spec.kind === 'recovery' || spec.kind === 'joke')
+        if (negatable && m.start >= 0 && this.#negated(doc, m.start)) continue
+        if (spec.kind === 'idiom') {
+          idioms.push({ start: m.start, end: m.end, name: spec.name ?? spec.id, ...(spec.labels ? { labels: spec.labels } : {}) })
+        } else {
+          post.add(spec.kind)
+        }
+      }
+    }
+    let firstPerson = false
+    for (let i = 0; i < doc.postTokens; i++) {
+      const t = doc.tokens[i] as string
+      if (this.#firstPerson.has(t)) {
+        firstPerson = true
+        break
+      }
+    }
+
+    // every match that survives idioms and negation, per label; a stretch of text counts once per
+    // label, for the heaviest rule that matched it (so "glow up" in the nl and en files is one cue)
+    const candidates = new Map<LabelValue, { rule: RuleSpec; start: number; end: number }[]>()
+    const discarded = new Map<LabelValue, string[]>()
+    for (const l of langs) {
+      const set = this.#rules.get(l)
+      if (set === undefined) continue
+      let matcher = set.matcher
+      let v = view
+      if (l === 'nl') {
+        if (lang === 'nl') v = { ...view, stems: doc.tokens.map((t) => (t === BOUNDARY ? t : stemNl(t))) }
+        else matcher = set.exact ?? matcher
+      }
+      for (const m of matcher.match(v)) {
+        const rule = set.rules[m.owner] as RuleSpec
+        const label = set.labels[m.owner] as LabelValue
+        let why: string | undefined
+        if (m.start >= 0) {
+          const idiom = idioms.find((d) => m.start < d.end && d.start < m.end && (d.labels === undefined || d.labels.includes(label)))
+          if (idiom !== undefined) why = `idiom:${idiom.name}`
+          else if (rule.negatable !== false && this.#negated(doc, m.start)) why = `negation:${rule.id}`
+        }
+        if (why !== undefined) {
+          const list = discarded.get(label) ?? []
+          if (!list.includes(why)) list.push(why)
+          discarded.set(label, list)
+          continue
+        }
+        const list = candidates.get(label) ?? []
+        list.push({ rule, start: m.start, end: m.end })
+        candidates.set(label, list)
+      }
+    }
+    const tallies = new Map<LabelValue, Tally>()
+    for (const label of new Set([...candidates.keys(), ...discarded.keys()])) {
+      const t: Tally = { weight: 0, strong: false, evidence: 0, ruleIds: [], modifiers: [] }
+      tallies.set(label, t)
+      const list = (candidates.get(label) ?? []).sort((a, b) => b.rule.weight - a.rule.weight)
+      const claimed: { start: number; end: number; rule: RuleSpec }[] = []
+      const counted = new Set<RuleSpec>()
+      const groups = new Set<string>()
+      for (const c of list) {
+        if (c.start >= 0 && claimed.some((k) => k.rule !== c.rule && c.start < k.end && k.start < c.end)) continue
+        if (c.start >= 0) claimed.push(c)
+        if (counted.has(c.rule)) continue
+        if (c.rule.group !== undefined) {
+          if (groups.has(c.rule.group)) continue
+          groups.add(c.rule.group)
+        }
+        counted.add(c.rule)
+        t.weight += c.rule.weight
+        t.evidence++
+        if (c.rule.strong) t.strong = true
+        t.ruleIds.push(c.rule.id)
+      }
+      // a discarded rule that matched elsewhere too was counted; its discard note still explains
+      t.modifiers.push(...(discarded.get(label) ?? []))
+    }
+
+    // modifiers and decisions
+    const labels: LabelDecision[] = []
+    const suppressed: LabelDecision[] = []
+    const { threshold, firstPersonBonus, factors } = this.#scoring
+    for (const val of LABEL_VALUES) {
+      const t = tallies.get(val)
+      if (t === undefined) continue
+      let score = t.weight
+      let evidence = t.evidence
+      const modifiers = [...t.modifiers]
+      if (val === 'self-harm' && firstPerson && evidence > 0) {
+        score += firstPersonBonus
+        evidence++
+        modifiers.push('first-person')
+      }
+      for (const kind of post) {
+        // a help line mentioned by someone who speaks about themselves does not cancel self-harm
+        if (kind === 'help' && firstPerson) continue
+        const f = factors[kind][val]
+        if (f === undefined || f === 1 || evidence === 0) continue
+        score *= f
+        modifiers.push(kind)
+      }
+      const decision: LabelDecision = { val, score: round(score), reasons: [...t.ruleIds, ...modifiers] }
+      if (score >= threshold - 1e-9 && (t.strong || evidence >= 2)) labels.push(decision)
+      else suppressed.push(decision)
+    }
+    return { labels, lang, suppressed }
+  }
+
+  /** A negator within the window before token `start`, in the same sentence. */
+  #negated(doc: NormalisedDoc, start: number): boolean {
+    const window = this.#scoring.negationWindow
+    for (let i = start - 1; i >= 0 && i >= start - window; i--) {
+      const t = doc.tokens[i] as string
+      if (t === BOUNDARY) return false
+      if (this.#negators.has(t)) return true
+    }
+    return false
+  }
+}

@@ -1,0 +1,133 @@
+// A small offline language guesser: Dutch, English or something else. It scores function words
+// (stopwords) and a few letter sequences that are typical of one language, adds a modest prior for
+// the post's own `langs`, and picks the best. Posts' `langs` are often missing or wrong (an app
+// default), so the text wins when it has a clear signal; with almost no text the stated language
+// (or, lacking it, 'other') decides.
+
+export type Lang = 'nl' | 'en' | 'other'
+
+const words = (s: string): Set<string> => new Set(s.split(/\s+/).filter(Boolean))
+
+// Words shared by Dutch and English (in, is, we, me, was, over, hand…) are in neither list.
+const STOP: Record<string, Set<string>> = {
+  nl: words(`
+    de het een en van ik je jij jou u uw niet dat die wat er op te zijn met voor maar ook als dan nog wel naar
+    bij om zo mijn mn m'n mij mezelf zich ze zij hij haar hun ons onze deze dit geen nu al meer weer echt gewoon
+    vandaag morgen gisteren hoe waarom wie waar uit tot door tegen toch eens iets niets niks alles iedereen
+    veel heel zou moet moeten wil wilt gaat ga gaan wordt worden word werd hebben heb heeft kan kun kunnen
+    zal zullen jaar dag keer nooit altijd hier daar omdat terwijl zonder tussen na naast onder boven
+    jullie wij mensen goed goeie leuk lekker beetje eindelijk weet denk vind zie zit sta ben bent kijk laat maak
+    ni nie ge gij da ne amai allez seffens hé hè ff nee ja hoor zeg nou jongens meiden iemand niemand alleen
+    nieuwe nieuw gezien gedaan gemaakt gekocht wordt waren werden kunnen mag mogen zelf zn z'n hem zo'n elke
+    elk toen straks samen welke welk zoals alsof misschien eigenlijk gewoon sowieso trouwens tijdens sinds
+  `),
+  en: words(`
+    the and to a an i you it that this for on with my your are be have has not but just so what if they them
+    their all at from by about who do dont doesnt didnt im ive id ill its can will would should could get got
+    like really because when how why there here more no yes one out up some been were he she our us than
+    then only too very today tonight new every still after want make made know think time people going gonna
+    wanna lol tbh idk fr which while where any anyone everyone nobody someone something nothing everything
+    myself yourself again never always these those did does doing being cant wont isnt arent wasnt youre
+    theyre thats whats theres lets said says much many other another first last back down off well
+    way need feel find take give go look come see said his her him hers mine yours ours ready enough though
+  `),
+  de: words(`
+    der die das und ist nicht ich du er sie wir ihr mit mich mir dich dir ein eine einen auf für wieder heute
+    mal nur bitte dieses diese dieser hat haben den dem zu sich auch aber noch schon sehr wer wie was wo
+    warum endlich neue neuen gelaufen essen tag ohne oder bei nach von vom zum zur im am ganz immer
+  `),
+  fr: words(`
+    le la les de des du un une et est je tu il elle nous vous ils pas pour dans avec sur ce cette ces qui que
+    au aux mon ma mes ton ta tes son sa ses tous tout toute bon demain encore aujourdhui hui ne plus mais
+    ou suis es sont ai as avons fait très bien moi toi lui leur rien
+  `),
+  es: words(`
+    el la los las que y de en un una es por con para mi mis su sus hoy me se no del al mas más pero este esta
+    como sin gracias muy ya yo tu él ella nosotros son estoy estás está fue año todo todos nuevo nueva
+    entre según sobre cuando porque también
+  `),
+}
+
+// letter sequences that are frequent in one language and rare in the other
+const NGRAMS: Record<string, string[]> = {
+  nl: ['ij', 'oe', 'aa', 'uu', 'sch', 'cht', 'uw', 'eu', 'ui', 'gg', 'kk', 'oo', 'ee', 'ijk', 'tje', 'tjes', 'lijk'],
+  en: ['th', 'wh', 'ing', 'ght', 'ly', 'ea', 'ou', 'tion', 'sh', 'ay', 'ey', 'ow'],
+}
+// letters that Dutch and English do not use: Polish, Turkish, Czech, Scandinavian, German ß…
+const FOREIGN_LETTERS = /[ąćęłńśźżığşçñßøåæœčřšžůőű¿¡]/gu
+const NON_LATIN = /[\p{Script=Cyrillic}\p{Script=Greek}\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}\p{Script=Devanagari}]/gu
+const WORD = /[\p{L}']+/gu
+
+export interface LangGuess {
+  lang: Lang
+  /** 'text' when the text decided, 'stated' when the post's langs decided (too little text) */
+  source: 'text' | 'stated' | 'default'
+  scores: Record<string, number>
+}
+
+/** Maps a BCP-47 tag to what the classifier distinguishes: nl-BE → nl, en-GB → en, fr → other. */
+export function mapLangTag(tag: string): Lang {
+  const primary = tag.toLowerCase().split(/[-_]/)[0]
+  if (primary === 'nl' || primary === 'vls' || primary === 'li') return 'nl'
+  if (primary === 'en') return 'en'
+  return 'other'
+}
+
+/**
+ * Guesses the language of `text` (post text plus alt texts), using `stated` (the post's `langs`)
+ * as a prior only.
+ */
+export function detectLang(text: string, stated: readonly string[] = []): LangGuess {
+  const lower = text.toLowerCase().replace(/[’‘`´]/g, "'")
+  const scores: Record<string, number> = { nl: 0, en: 0, de: 0, fr: 0, es: 0, xx: 0 }
+  let wordCount = 0
+  for (const m of lower.matchAll(WORD)) {
+    const raw = m[0].replace(/^'+|'+$/g, '')
+    if (!raw) continue
+    wordCount++
+    const w = raw.replace(/'/g, '')
+    for (const lang of ['nl', 'en', 'de', 'fr', 'es'] as const) {
+      if ((STOP[lang] as Set<string>).has(w) || (STOP[lang] as Set<string>).has(raw)) scores[lang] = (scores[lang] as number) + 1
+    }
+    // Flemish/Dutch clitics: 'k, kheb, kzit, 't
+    if (/^k(heb|ben|zit|wil|ga|kan|weet|zie|denk|vind|voel|moet)$/.test(w) || raw === "'k" || raw === "'t") scores.nl = (scores.nl as number) + 1
+    if (w.length >= 3) {
+      for (const lang of ['nl', 'en'] as const) {
+        for (const g of NGRAMS[lang] as string[]) if (w.includes(g)) scores[lang] = (scores[lang] as number) + 0.15
+      }
+    }
+  }
+  const foreign = (lower.match(FOREIGN_LETTERS)?.length ?? 0) + (lower.match(NON_LATIN)?.length ?? 0) / 2
+  scores.xx = (scores.xx as number) + Math.min(foreign * 0.7, 6)
+
+  // the stated language is a prior worth about one function word
+  const prior = stated[0]
+  if (prior !== undefined) {
+    const key = priorKey(prior)
+    scores[key] = (scores[key] as number) + 1
+  }
+
+  let best = 'xx'
+  let bestScore = -1
+  for (const [k, v] of Object.entries(scores)) {
+    if (v > bestScore) {
+      best = k
+      bestScore = v
+    }
+  }
+  const textEvidence = bestScore - (prior !== undefined && best === priorKey(prior) ? 1 : 0)
+  if (textEvidence < 1 || wordCount === 0) {
+    // too little text to tell: trust the stated language, else 'other'
+    if (prior !== undefined) return { lang: mapLangTag(prior), source: 'stated', scores }
+    if (bestScore < 1) return { lang: 'other', source: 'default', scores }
+  }
+  const lang: Lang = best === 'nl' || best === 'en' ? best : 'other'
+  return { lang, source: 'text', scores }
+}
+
+function priorKey(tag: string): string {
+  const primary = tag.toLowerCase().split(/[-_]/)[0] ?? ''
+  if (['nl', 'en', 'de', 'fr', 'es'].includes(primary)) return primary
+  const m = mapLangTag(tag)
+  return m === 'other' ? 'xx' : m
+}

@@ -1,0 +1,238 @@
+// Text normalisation for the classifier. Everything the rules see goes through here, so a rule is
+// written once in plain lowercase words and still matches "TH1NSP0", "sooooo", "#BodyGoals",
+// "ﬁtspo" or "thіnspo" with a Cyrillic і.
+//
+// Output is a token list (words, numbers, a few symbols, emoji, and "." for sentence ends) and the
+// same tokens joined by single spaces, so a regex rule runs over "dag 3 zonder eten ." and a phrase
+// rule compares tokens.
+
+/** A post as the classifier reads it. */
+export interface NormaliseInput {
+  text: string
+  alt?: readonly string[]
+  tags?: readonly string[]
+}
+
+export interface NormalisedDoc {
+  /** tokens joined by one space; regex rules run over this */
+  text: string
+  tokens: string[]
+  /** for words that had a letter repeated 3+ times: the word with every double letter collapsed */
+  squashed: (string | undefined)[]
+  /** char offset of each token in `text` */
+  starts: number[]
+  /** tokens [0, postTokens) come from the post text, the rest from alt texts and tag facets */
+  postTokens: number
+  /** hashtags (inline and facets), lowercased, leetspeak undone, unsplit: "proana", "bodygoals" */
+  tags: Set<string>
+  /** the post text and alt texts after NFKC, URL removal and lowercasing, before tokenising */
+  raw: string
+}
+
+/** The boundary token: sentence ends and the seam between post text and alt texts. */
+export const BOUNDARY = '.'
+
+const URL = /\b(?:https?:\/\/|www\.)\S+/giu
+// a hashtag: not after a letter, digit, '&' or '/' (URL fragments are gone already)
+const HASHTAG = /(^|[^\p{L}\p{N}_&/#])#([\p{L}\p{N}_]+)/gu
+const MARKS = /\p{M}+/gu
+const APOSTROPHES = /[’‘`´ʼ]/gu
+// an apostrophe next to a letter is dropped: don't → dont, 'k → k, m'n → mn
+const INNER_APOSTROPHE = /(?<=\p{L})'|'(?=\p{L})/gu
+const ELONGATED = /(\p{L})\1{2,}/gu
+const DOUBLE = /(\p{L})\1+/gu
+const TOKEN = /\/(?:jk|j|hj|lh|s|srs|gen|nm)(?![\p{L}\p{N}])|[\p{L}\p{N}]+(?:[.,]\p{N}+)*|[€$£%<>+=]|\p{Extended_Pictographic}|[.!?\n]+/gu
+const SENTENCE_END = /^[.!?\n]+$/u
+const WORDISH = /[\p{L}\p{N}@$]+/gu
+// numbers with a unit or ordinal are not leetspeak: 3rd, 5k, 45kg, 18u, 24e, 9pm
+const NUMBER_UNIT = /^\p{N}+(?:st|nd|rd|th|e|de|ste|k|m|x|h|u|am|pm|kg|km|cm|g|lbs?|kcal|cal|min|hrs?|jr|s|ers)$/u
+const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '@': 'a', $: 's' }
+
+// Cyrillic and Greek letters that look like Latin ones; replaced only in words that also hold Latin
+// letters, so real Russian or Greek text is left alone.
+const LOOKALIKE: Record<string, string> = {
+  а: 'a', в: 'b', е: 'e', ё: 'e', к: 'k', м: 'm', н: 'h', о: 'o', р: 'p', с: 'c', т: 't', у: 'y', х: 'x',
+  і: 'i', ї: 'i', ј: 'j', ѕ: 's', ԁ: 'd', ɡ: 'g', ԛ: 'q', ԝ: 'w',
+  А: 'A', В: 'B', Е: 'E', К: 'K', М: 'M', Н: 'H', О: 'O', Р: 'P', С: 'C', Т: 'T', Х: 'X', І: 'I', Ј: 'J', Ѕ: 'S',
+  α: 'a', ε: 'e', ι: 'i', κ: 'k', ν: 'v', ο: 'o', ρ: 'p', τ: 't', υ: 'u', χ: 'x',
+  Α: 'A', Β: 'B', Ε: 'E', Ι: 'I', Κ: 'K', Μ: 'M', Ν: 'N', Ο: 'O', Ρ: 'P', Τ: 'T', Υ: 'Y', Χ: 'X', Ζ: 'Z',
+}
+const LOOKALIKE_CHARS = new RegExp(`[${Object.keys(LOOKALIKE).join('')}]`, 'u')
+const LATIN = /[a-zA-Z]/
+const MIXED_WORD = /[\p{L}\p{M}]+/gu
+
+function fixLookalikes(s: string): string {
+  if (!LOOKALIKE_CHARS.test(s)) return s
+  return s.replace(MIXED_WORD, (w) => {
+    if (!LATIN.test(w)) return w
+    let out = ''
+    for (const ch of w) out += LOOKALIKE[ch] ?? ch
+    return out
+  })
+}
+
+/** th1nsp0 → thinspo, s3lf → self, su1c1dal → suicidal; leaves 2024, 45kg, 3rd, covid19, b4 alone. */
+export function undoLeet(word: string): string {
+  if (!/[\p{N}@$]/u.test(word)) return word
+  let letters = 0
+  for (const ch of word) if (/\p{L}/u.test(ch)) letters++
+  if (letters < 2 || NUMBER_UNIT.test(word) || /\p{N}\p{N}/u.test(word)) return word
+  const chars = [...word]
+  let out = ''
+  for (let i = 0; i < chars.length; i++) {
+    const ch = chars[i] as string
+    // '@' and '$' only between letters (h@te, a$$ stays partly): "@handle" and "$14" are not leet
+    if ((ch === '@' || ch === '$') && !(/\p{L}/u.test(chars[i - 1] ?? '') && /[\p{L}$]/u.test(chars[i + 1] ?? ''))) {
+      out += ch
+      continue
+    }
+    out += LEET[ch] ?? ch
+  }
+  return out
+}
+
+/** Lowercase, accents folded, apostrophes inside words dropped, leetspeak undone. */
+function foldPart(s: string): string {
+  let t = s.toLowerCase().replace(APOSTROPHES, "'")
+  if (/[^\x00-\x7f]/.test(t)) t = t.normalize('NFD').replace(MARKS, '').normalize('NFC')
+  t = t.replace(INNER_APOSTROPHE, '')
+  return t.replace(WORDISH, undoLeet)
+}
+
+/**
+ * Splits a hashtag body into words: camelCase and digit boundaries first ("BodyGoals" → body goals),
+ * then for an all-lowercase tag the split into the fewest known words ("proana" → pro ana,
+ * "edrecovery" → ed recovery). A tag that is itself a known word, or has no full split, stays whole.
+ */
+export function splitHashtag(tag: string, vocab: ReadonlySet<string>): string[] {
+  const camel = tag
+    .replace(/(\p{Ll})(\p{Lu})/gu, '$1 $2')
+    .replace(/(\p{Lu})(\p{Lu}\p{Ll})/gu, '$1 $2')
+    .replace(/_+/g, ' ')
+  const parts = foldPart(camel).split(/\s+/).filter(Boolean)
+  const out: string[] = []
+  for (const p of parts) out.push(...segment(p, vocab))
+  return out
+}
+
+function segment(word: string, vocab: ReadonlySet<string>): string[] {
+  if (word.length < 5 || vocab.has(word) || !/^\p{L}+$/u.test(word)) return [word]
+  const n = word.length
+  // best[i]: fewest words covering word[0, i); from[i]: where the last word starts
+  const best = new Array<number>(n + 1).fill(Infinity)
+  const from = new Array<number>(n + 1).fill(-1)
+  best[0] = 0
+  for (let i = 1; i <= n; i++) {
+    for (let j = Math.max(0, i - 20); j < i; j++) {
+      const b = best[j] as number
+      if (b === Infinity || i - j < 2) continue
+      if (vocab.has(word.slice(j, i)) && b + 1 < (best[i] as number)) {
+        best[i] = b + 1
+        from[i] = j
+      }
+    }
+  }
+  if (best[n] === Infinity) return [word]
+  const words: string[] = []
+  for (let i = n; i > 0; i = from[i] as number) words.unshift(word.slice(from[i] as number, i))
+  return words
+}
+
+/** Collapses a letter repeated 3+ times to two: "sooooo" → "soo", "heeeelp" → "heelp". */
+export function collapseRepeats(s: string): string {
+  return s.replace(ELONGATED, '$1$1')
+}
+
+/** Every run of a repeated letter to one: "soo" → "so", "heelp" → "help" (for elongated words only). */
+export function squash(s: string): string {
+  return s.replace(DOUBLE, '$1')
+}
+
+interface Acc {
+  tokens: string[]
+  squashed: (string | undefined)[]
+}
+
+function pushBoundary(acc: Acc): void {
+  if (acc.tokens.length > 0 && acc.tokens[acc.tokens.length - 1] !== BOUNDARY) {
+    acc.tokens.push(BOUNDARY)
+    acc.squashed.push(undefined)
+  }
+}
+
+function tokenise(folded: string, acc: Acc): void {
+  for (const m of folded.matchAll(TOKEN)) {
+    const tok = m[0]
+    if (SENTENCE_END.test(tok)) {
+      pushBoundary(acc)
+      continue
+    }
+    const collapsed = collapseRepeats(tok)
+    acc.tokens.push(collapsed)
+    acc.squashed.push(collapsed !== tok ? squash(collapsed) : undefined)
+  }
+}
+
+/** The pre-tokenising form of one piece of text: NFKC, lookalikes fixed, URLs removed. */
+function clean(s: string): string {
+  return fixLookalikes(s.normalize('NFKC')).replace(URL, ' ')
+}
+
+/**
+ * Normalises a post (text, alt texts, tag facets) for rule matching.
+ * @param vocab known words, used to split all-lowercase hashtags ("proana" → pro ana)
+ */
+export function normalise(input: NormaliseInput, vocab: ReadonlySet<string> = new Set()): NormalisedDoc {
+  const acc: Acc = { tokens: [], squashed: [] }
+  const tags = new Set<string>()
+  const rawParts: string[] = []
+
+  const addPart = (s: string) => {
+    const cleaned = clean(s)
+    const withTags = cleaned.replace(HASHTAG, (_m, pre: string, body: string) => {
+      tags.add(foldPart(body).replace(/_/g, ''))
+      return `${pre} ${splitHashtag(body, vocab).join(' ')} `
+    })
+    rawParts.push(cleaned.toLowerCase())
+    tokenise(foldPart(withTags), acc)
+  }
+
+  addPart(input.text)
+  const postTokens = acc.tokens.length
+  for (const a of input.alt ?? []) {
+    pushBoundary(acc)
+    addPart(a)
+  }
+  for (const t of input.tags ?? []) {
+    const body = clean(t).replace(/^#/, '')
+    if (!body) continue
+    const folded = foldPart(body).replace(/_/g, '')
+    if (tags.has(folded)) continue
+    tags.add(folded)
+    pushBoundary(acc)
+    tokenise(splitHashtag(body, vocab).join(' '), acc)
+  }
+
+  const starts: number[] = []
+  let pos = 0
+  for (const t of acc.tokens) {
+    starts.push(pos)
+    pos += t.length + 1
+  }
+  return {
+    text: acc.tokens.join(' '),
+    tokens: acc.tokens,
+    squashed: acc.squashed,
+    starts,
+    postTokens,
+    tags,
+    raw: rawParts.join('\n'),
+  }
+}
+
+/** A rule's phrase or a context word, folded the same way as post text (no hashtag splitting). */
+export function normalisePhrase(phrase: string): string[] {
+  const acc: Acc = { tokens: [], squashed: [] }
+  tokenise(foldPart(clean(phrase)), acc)
+  return acc.tokens.filter((t) => t !== BOUNDARY)
+}

@@ -1,0 +1,444 @@
+// Rule files: loading, validation and matching. A rule file holds the rules for one label in one
+// language (`pro-ed.nl.yaml`, `self-harm.any.yaml`); context files (`context.<lang>.yaml`) hold the
+// words and phrases for the modifiers (negation, recovery, news, idioms…) and, in `context.any.yaml`,
+// the scoring settings. See rules/README.md for the format.
+
+import { createHash } from 'node:crypto'
+import { readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { parse as parseYaml } from 'yaml'
+import { BOUNDARY, normalisePhrase, type NormalisedDoc } from './normalize.ts'
+import { LiteralSet, requiredLiterals } from './prefilter.ts'
+import { stemNl } from './stem-nl.ts'
+
+export const LABEL_VALUES = ['pro-ed', 'diet-culture', 'body-comparison', 'lifestyle-flex', 'outrage-bait', 'self-harm'] as const
+export type LabelValue = (typeof LABEL_VALUES)[number]
+export type RuleLang = 'nl' | 'en' | 'any'
+export const RULE_LANGS: readonly RuleLang[] = ['nl', 'en', 'any']
+
+export const MODIFIER_KINDS = ['recovery', 'news', 'critique', 'help', 'joke', 'idiom'] as const
+export type ModifierKind = (typeof MODIFIER_KINDS)[number]
+export type PostModifier = Exclude<ModifierKind, 'idiom'>
+
+/** What a rule or context marker looks for. At least one of phrases, regex, tags, feature. */
+export interface PatternSpec {
+  /** word sequences over normalised text; a word ending in '*' matches as a prefix. Multi-word
+   *  phrases also match written as one word ("guilt free" matches "guiltfree", "#guiltfree") */
+  phrases?: string[]
+  /** a regular expression over the normalised text, matched on whole tokens (flags: u) */
+  regex?: string
+  /** hashtags without '#', as one word ("proana") */
+  tags?: string[]
+  /** a computed feature of the original text */
+  feature?: 'allcaps'
+  /** a negator (not, geen…) just before the match cancels it (default true) */
+  negatable?: boolean
+  /** match the post text only, not alt texts (default false) */
+  postOnly?: boolean
+  /** in Dutch rule files: compare phrase words by their stems (default true); false for words whose
+   *  stem collides with a common word ("vasten" → "vast") */
+  stem?: boolean
+}
+
+export interface RuleSpec extends PatternSpec {
+  id: string
+  /** how much the rule adds to the label's score; a label needs a score of `threshold` (1) */
+  weight: number
+  /** true: can label a post on its own; false: only counts together with other evidence */
+  strong: boolean
+  /** why the rule exists */
+  note: string
+  /** rules of a label that share a group count once (the heaviest that matched): several ways of
+   *  saying the same thing are one piece of evidence */
+  group?: string
+}
+
+export interface RuleFile {
+  version: string
+  label: LabelValue
+  lang: RuleLang
+  rules: RuleSpec[]
+}
+
+export interface MarkerSpec extends PatternSpec {
+  id: string
+  kind: ModifierKind
+  /** for idioms: the name used in reasons ("idiom:ik ga dood van het lachen") */
+  name?: string
+  /** the labels the marker affects (default: all) */
+  labels?: LabelValue[]
+  note: string
+}
+
+export interface ScoringSettings {
+  threshold: number
+  firstPersonBonus: number
+  negationWindow: number
+  /** score multipliers per post-level modifier and label (1 when not given) */
+  factors: Record<PostModifier, Partial<Record<LabelValue, number>>>
+}
+
+export interface ContextFile {
+  version: string
+  lang: RuleLang
+  negators?: string[]
+  firstPerson?: string[]
+  markers: MarkerSpec[]
+  scoring?: ScoringSettings
+}
+
+export class RuleFileError extends Error {
+  override name = 'RuleFileError'
+}
+
+const ID = /^[a-z0-9][a-z0-9.:_-]*$/
+const FEATURES = new Set(['allcaps'])
+
+function fail(file: string, path: string, msg: string): never {
+  throw new RuleFileError(`${file}: ${path}: ${msg}`)
+}
+
+function checkPattern(file: string, path: string, p: PatternSpec): void {
+  const has = p.phrases !== undefined || p.regex !== undefined || p.tags !== undefined || p.feature !== undefined
+  if (!has) fail(file, path, 'needs one of phrases, regex, tags, feature')
+  for (const key of ['phrases', 'tags'] as const) {
+    const v = p[key]
+    if (v === undefined) continue
+    if (!Array.isArray(v) || v.length === 0 || v.some((s) => typeof s !== 'string' || s.trim() === '')) {
+      fail(file, `${path}.${key}`, 'must be a non-empty list of non-empty strings')
+    }
+    for (const s of v) if (normalisePhrase(s).length === 0) fail(file, `${path}.${key}`, `"${s}" has no words after normalising`)
+  }
+  if (p.regex !== undefined) {
+    if (typeof p.regex !== 'string' || p.regex === '') fail(file, `${path}.regex`, 'must be a non-empty string')
+    try {
+      new RegExp(p.regex, 'u')
+    } catch (err) {
+      fail(file, `${path}.regex`, `invalid regular expression: ${(err as Error).message}`)
+    }
+  }
+  if (p.feature !== undefined && !FEATURES.has(p.feature)) fail(file, `${path}.feature`, `unknown feature "${p.feature}"`)
+  for (const key of ['negatable', 'postOnly', 'stem'] as const) {
+    if (p[key] !== undefined && typeof p[key] !== 'boolean') fail(file, `${path}.${key}`, 'must be true or false')
+  }
+}
+
+function checkVersion(file: string, v: unknown): void {
+  if (typeof v !== 'string' || !/^\d+\.\d+\.\d+$/.test(v)) fail(file, 'version', 'must be a version like "1.0.0"')
+}
+
+/** Validates a parsed rule file; throws RuleFileError naming the file and field. */
+export function validateRuleFile(file: string, data: unknown): RuleFile {
+  const f = data as RuleFile
+  if (typeof f !== 'object' || f === null) fail(file, '$', 'must be an object')
+  checkVersion(file, f.version)
+  if (!(LABEL_VALUES as readonly string[]).includes(f.label)) fail(file, 'label', `unknown label "${String(f.label)}"`)
+  if (!RULE_LANGS.includes(f.lang)) fail(file, 'lang', `must be nl, en or any`)
+  if (!Array.isArray(f.rules) || f.rules.length === 0) fail(file, 'rules', 'must be a non-empty list')
+  f.rules.forEach((r, i) => {
+    const path = `rules[${i}]`
+    if (typeof r.id !== 'string' || !ID.test(r.id)) fail(file, `${path}.id`, 'must be lowercase letters, digits, . - _ :')
+    if (typeof r.weight !== 'number' || !(r.weight > 0) || r.weight > 3) fail(file, `${path}.weight`, 'must be a number in (0, 3]')
+    if (typeof r.strong !== 'boolean') fail(file, `${path}.strong`, 'must be true or false')
+    if (typeof r.note !== 'string' || r.note.trim().length < 3) fail(file, `${path}.note`, 'must say why the rule exists')
+    if (r.group !== undefined && (typeof r.group !== 'string' || !ID.test(r.group))) fail(file, `${path}.group`, 'must be a short lowercase name')
+    checkPattern(file, path, r)
+  })
+  return f
+}
+
+/** Validates a parsed context file. */
+export function validateContextFile(file: string, data: unknown): ContextFile {
+  const f = data as ContextFile
+  if (typeof f !== 'object' || f === null) fail(file, '$', 'must be an object')
+  checkVersion(file, f.version)
+  if (!RULE_LANGS.includes(f.lang)) fail(file, 'lang', 'must be nl, en or any')
+  for (const key of ['negators', 'firstPerson'] as const) {
+    const v = f[key]
+    if (v !== undefined && (!Array.isArray(v) || v.some((s) => typeof s !== 'string' || normalisePhrase(s).length !== 1))) {
+      fail(file, key, 'must be a list of single words')
+    }
+  }
+  if (!Array.isArray(f.markers)) fail(file, 'markers', 'must be a list')
+  f.markers.forEach((m, i) => {
+    const path = `markers[${i}]`
+    if (typeof m.id !== 'string' || !ID.test(m.id)) fail(file, `${path}.id`, 'must be lowercase letters, digits, . - _ :')
+    if (!(MODIFIER_KINDS as readonly string[]).includes(m.kind)) fail(file, `${path}.kind`, `must be one of ${MODIFIER_KINDS.join(', ')}`)
+    if (typeof m.note !== 'string' || m.note.trim().length < 3) fail(file, `${path}.note`, 'must say why the marker exists')
+    if (m.kind === 'idiom' && (typeof m.name !== 'string' || m.name === '')) fail(file, `${path}.name`, 'an idiom needs a name')
+    if (m.labels !== undefined && (!Array.isArray(m.labels) || m.labels.some((l) => !(LABEL_VALUES as readonly string[]).includes(l)))) {
+      fail(file, `${path}.labels`, 'must be a list of label values')
+    }
+    checkPattern(file, path, m)
+  })
+  if (f.scoring !== undefined) {
+    const s = f.scoring
+    for (const key of ['threshold', 'firstPersonBonus', 'negationWindow'] as const) {
+      if (typeof s[key] !== 'number' || s[key] < 0) fail(file, `scoring.${key}`, 'must be a number ≥ 0')
+    }
+    for (const kind of MODIFIER_KINDS) {
+      if (kind === 'idiom') continue
+      const fac = s.factors?.[kind]
+      if (fac === undefined) fail(file, `scoring.factors.${kind}`, 'missing')
+      for (const [label, v] of Object.entries(fac)) {
+        if (!(LABEL_VALUES as readonly string[]).includes(label)) fail(file, `scoring.factors.${kind}`, `unknown label "${label}"`)
+        if (typeof v !== 'number' || v < 0) fail(file, `scoring.factors.${kind}.${label}`, 'must be a number ≥ 0')
+      }
+    }
+  }
+  return f
+}
+
+export interface LoadedRules {
+  ruleFiles: { name: string; file: RuleFile }[]
+  contextFiles: { name: string; file: ContextFile }[]
+  scoring: ScoringSettings
+  /** a short hash over every file's name and content */
+  version: string
+}
+
+export const RULES_DIR = new URL('./rules/', import.meta.url)
+
+/** Reads and validates every rule and context file in `dir` (synchronously). */
+export function loadRuleDir(dir: string | URL = RULES_DIR): LoadedRules {
+  const path = typeof dir === 'string' ? dir : dir.pathname
+  const names = readdirSync(path).filter((n) => n.endsWith('.yaml')).sort()
+  const hash = createHash('sha256')
+  const ruleFiles: LoadedRules['ruleFiles'] = []
+  const contextFiles: LoadedRules['contextFiles'] = []
+  const ids = new Map<string, string>()
+  const seen = (id: string, name: string) => {
+    const prev = ids.get(id)
+    if (prev !== undefined) throw new RuleFileError(`${name}: id "${id}" is also used in ${prev}`)
+    ids.set(id, name)
+  }
+  for (const name of names) {
+    const text = readFileSync(join(path, name), 'utf8')
+    hash.update(`${name}\n${text}\n`)
+    let data: unknown
+    try {
+      data = parseYaml(text)
+    } catch (err) {
+      throw new RuleFileError(`${name}: not valid YAML: ${(err as Error).message}`)
+    }
+    const m = /^([a-z-]+)\.(nl|en|any)\.yaml$/.exec(name)
+    if (m === null) throw new RuleFileError(`${name}: rule files are named <label>.<nl|en|any>.yaml or context.<nl|en|any>.yaml`)
+    if (m[1] === 'context') {
+      const file = validateContextFile(name, data)
+      if (file.lang !== m[2]) throw new RuleFileError(`${name}: lang is "${file.lang}" but the file name says "${m[2]}"`)
+      for (const mk of file.markers) seen(mk.id, name)
+      contextFiles.push({ name, file })
+    } else {
+      const file = validateRuleFile(name, data)
+      if (file.label !== m[1] || file.lang !== m[2]) {
+        throw new RuleFileError(`${name}: label/lang are "${file.label}"/"${file.lang}" but the file name says "${m[1]}"/"${m[2]}"`)
+      }
+      for (const r of file.rules) seen(r.id, name)
+      ruleFiles.push({ name, file })
+    }
+  }
+  const scoring = contextFiles.find((c) => c.file.scoring !== undefined)?.file.scoring
+  if (scoring === undefined) throw new RuleFileError('context.any.yaml: the scoring settings are missing')
+  return { ruleFiles, contextFiles, scoring, version: hash.digest('hex').slice(0, 12) }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Matching
+
+interface PhraseWord {
+  word: string
+  prefix: boolean
+  stem?: string
+}
+
+/** One pattern compiled for matching; `owner` is the index of the rule or marker it belongs to. */
+interface CompiledPhrase {
+  owner: number
+  words: PhraseWord[]
+  /** the token position it was last tried at (avoids trying it twice via token and stem keys) */
+  tried: number
+}
+
+export interface Match {
+  owner: number
+  /** token range [start, end) */
+  start: number
+  end: number
+}
+
+export interface DocView {
+  doc: NormalisedDoc
+  /** Dutch stems of the tokens, when this matcher stems */
+  stems?: string[]
+  allcaps: boolean
+}
+
+/** Compiles patterns (of rules or markers) into one matcher over normalised documents. */
+export class PatternMatcher {
+  readonly #stem: boolean
+  readonly #byFirst = new Map<string, CompiledPhrase[]>()
+  readonly #prefixFirst: CompiledPhrase[] = []
+  /** pre: indices into #literals, one of which must occur for the regex to match (undefined: always run) */
+  readonly #regexes: { owner: number; re: RegExp; postOnly: boolean; pre: number[] | undefined }[] = []
+  readonly #literals: LiteralSet
+  readonly #stamp = { n: 0 }
+  readonly #tags = new Map<string, number[]>()
+  readonly #features: { owner: number; feature: string }[] = []
+  readonly #postOnly: boolean[] = []
+  /** every plain word that appears in a phrase (for hashtag splitting) */
+  readonly words = new Set<string>()
+
+  /** @param stem match phrases on Dutch stems (exact and prefix words still compare unstemmed) */
+  constructor(patterns: readonly PatternSpec[], stem: boolean) {
+    this.#stem = stem
+    const literalIndex = new Map<string, number>()
+    patterns.forEach((p, owner) => {
+      this.#postOnly[owner] = p.postOnly === true
+      for (const phrase of p.phrases ?? []) this.#addPhrase(owner, phrase, this.#stem && p.stem !== false)
+      if (p.regex !== undefined) {
+        const lits = requiredLiterals(p.regex)
+        this.#regexes.push({
+          owner,
+          re: new RegExp(`(?<=^| )(?:${p.regex})(?= |$)`, 'gu'),
+          postOnly: p.postOnly === true,
+          pre: lits?.map((l) => {
+            let i = literalIndex.get(l)
+            if (i === undefined) {
+              i = literalIndex.size
+              literalIndex.set(l, i)
+            }
+            return i
+          }),
+        })
+      }
+      for (const t of p.tags ?? []) {
+        const key = normalisePhrase(t).join('')
+        const list = this.#tags.get(key) ?? []
+        list.push(owner)
+        this.#tags.set(key, list)
+      }
+      if (p.feature !== undefined) this.#features.push({ owner, feature: p.feature })
+    })
+    this.#literals = new LiteralSet([...literalIndex.keys()])
+  }
+
+  #addPhrase(owner: number, phrase: string, stem: boolean): void {
+    const raw = phrase.trim().split(/\s+/)
+    const words: PhraseWord[] = []
+    for (const r of raw) {
+      const prefix = r.endsWith('*') && r.length > 1
+      const toks = normalisePhrase(prefix ? r.slice(0, -1) : r)
+      toks.forEach((w, i) => {
+        const isPrefix = prefix && i === toks.length - 1
+        if (!isPrefix) this.words.add(w)
+        words.push({ word: w, prefix: isPrefix, ...(stem && !isPrefix ? { stem: stemNl(w) } : {}) })
+      })
+    }
+    if (words.length === 0) return
+    this.#index({ owner, words, tried: -1 })
+    // "guilt free" also matches "guiltfree" (a hashtag or a compound)
+    if (words.length > 1 && words.every((w) => !w.prefix && /^\p{L}+$/u.test(w.word))) {
+      const joined = words.map((w) => w.word).join('')
+      this.#index({ owner, words: [{ word: joined, prefix: false, ...(stem ? { stem: stemNl(joined) } : {}) }], tried: -1 })
+    }
+  }
+
+  #index(p: CompiledPhrase): void {
+    const first = p.words[0] as PhraseWord
+    if (first.prefix) {
+      this.#prefixFirst.push(p)
+      return
+    }
+    const key = first.stem ?? first.word
+    const list = this.#byFirst.get(key) ?? []
+    list.push(p)
+    this.#byFirst.set(key, list)
+  }
+
+  /** All matches in the document (a pattern can match more than once). */
+  match(view: DocView): Match[] {
+    const { doc } = view
+    const out: Match[] = []
+    const toks = doc.tokens
+    const n = toks.length
+    const wordAt = (i: number, w: PhraseWord): boolean => {
+      const t = toks[i]
+      if (t === undefined || t === BOUNDARY) return false
+      const sq = doc.squashed[i]
+      if (w.prefix) return t.startsWith(w.word) || (sq !== undefined && sq.startsWith(w.word))
+      if (t === w.word || (sq !== undefined && sq === w.word)) return true
+      if (w.stem !== undefined && view.stems !== undefined) return view.stems[i] === w.stem
+      return false
+    }
+    const tryPhrase = (p: CompiledPhrase, i: number) => {
+      if (this.#postOnly[p.owner] && i >= doc.postTokens) return
+      for (let k = 1; k < p.words.length; k++) if (!wordAt(i + k, p.words[k] as PhraseWord)) return
+      out.push({ owner: p.owner, start: i, end: i + p.words.length })
+    }
+    // each phrase is tried once per position, whichever key (token, squashed form, stem) found it
+    const base = this.#stamp.n
+    this.#stamp.n += n + 1
+    const tryAt = (list: CompiledPhrase[] | undefined, i: number) => {
+      if (list === undefined) return
+      for (const p of list) {
+        if (p.tried === base + i) continue
+        p.tried = base + i
+        if (wordAt(i, p.words[0] as PhraseWord)) tryPhrase(p, i)
+      }
+    }
+    for (let i = 0; i < n; i++) {
+      const t = toks[i] as string
+      if (t === BOUNDARY) continue
+      tryAt(this.#byFirst.get(t), i)
+      const sq = doc.squashed[i]
+      if (sq !== undefined) tryAt(this.#byFirst.get(sq), i)
+      const st = view.stems?.[i]
+      if (st !== undefined && st !== t) tryAt(this.#byFirst.get(st), i)
+      for (const p of this.#prefixFirst) if (wordAt(i, p.words[0] as PhraseWord)) tryPhrase(p, i)
+    }
+    // skip a regex when none of the literals every match needs is in the text (one pass for all)
+    const found = new Uint8Array(this.#literals.size)
+    if (this.#regexes.length > 0) this.#literals.scan(doc.text, found)
+    for (const { owner, re, postOnly, pre } of this.#regexes) {
+      if (pre !== undefined && !pre.some((i) => found[i] === 1)) continue
+      re.lastIndex = 0
+      for (const m of doc.text.matchAll(re)) {
+        const start = tokenAt(doc.starts, m.index)
+        if (postOnly && start >= doc.postTokens) break
+        const end = tokenAt(doc.starts, m.index + Math.max(0, m[0].length - 1)) + 1
+        out.push({ owner, start, end })
+      }
+    }
+    if (this.#tags.size > 0) {
+      for (const tag of doc.tags) for (const owner of this.#tags.get(tag) ?? []) out.push({ owner, start: -1, end: -1 })
+    }
+    for (const { owner, feature } of this.#features) {
+      if (feature === 'allcaps' && view.allcaps) out.push({ owner, start: -1, end: -1 })
+    }
+    return out
+  }
+}
+
+/** Index of the token containing char offset `pos` of the joined text. */
+function tokenAt(starts: readonly number[], pos: number): number {
+  let lo = 0
+  let hi = starts.length - 1
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1
+    if ((starts[mid] as number) <= pos) lo = mid
+    else hi = mid - 1
+  }
+  return lo
+}
+
+const CASED_UPPER = /\p{Lu}/gu
+const CASED_LOWER = /\p{Ll}/gu
+const SHOUT_WORD = /(?<![\p{L}])\p{Lu}{4,}(?![\p{L}])/gu
+
+/** Shouting: three or more all-caps words of 4+ letters, or mostly capitals over 12+ letters. */
+export function isAllCaps(text: string): boolean {
+  const upper = text.match(CASED_UPPER)?.length ?? 0
+  const lower = text.match(CASED_LOWER)?.length ?? 0
+  if (upper + lower >= 12 && upper / (upper + lower) >= 0.6) return true
+  return (text.match(SHOUT_WORD)?.length ?? 0) >= 3
+}

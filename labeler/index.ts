@@ -1,0 +1,89 @@
+import { Secp256k1Keypair } from '@atproto/crypto'
+import { FirehoseConsumer } from '../shared/firehose/consumer.ts'
+import { HttpServer } from '../shared/http/index.ts'
+import { subsystemLogger } from '../shared/logger.ts'
+import { registerRoutes } from './api/index.ts'
+import { Classifier } from './classify/index.ts'
+import type { LabelerConfig, LabelerSecrets } from './config.ts'
+import type { LabelerContext } from './context.ts'
+import { AutoLabeler, POST_COLLECTION } from './labels/auto-labeler.ts'
+import { LabelOutbox } from './labels/outbox.ts'
+import { LabelStore } from './labels/store.ts'
+
+export type { LabelerConfig, LabelerSecrets } from './config.ts'
+
+export interface LabelerOptions {
+  now?: () => number
+  firehose?: { batchSize?: number; maxQueue?: number; minBackoffMs?: number; maxBackoffMs?: number }
+  /** keep only the newest N label events for subscribeLabels catch-up (@default all) */
+  retainEvents?: number
+}
+
+/**
+ * The labeler: firehose → classifier → signed labels in SQLite, served through
+ * com.atproto.label.queryLabels and com.atproto.label.subscribeLabels.
+ * `LabelerService.create(cfg, secrets)` → `start()` → `destroy()`.
+ */
+export class LabelerService implements AsyncDisposable {
+  readonly cfg: LabelerConfig
+  readonly ctx: LabelerContext
+  readonly store: LabelStore
+  readonly classifier: Classifier
+  readonly #server: HttpServer
+  #started = false
+
+  private constructor(cfg: LabelerConfig, ctx: LabelerContext, classifier: Classifier, server: HttpServer) {
+    this.cfg = cfg
+    this.ctx = ctx
+    this.store = ctx.store
+    this.classifier = classifier
+    this.#server = server
+  }
+
+  static async create(cfg: LabelerConfig, secrets: LabelerSecrets, opts: LabelerOptions = {}): Promise<LabelerService> {
+    const logger = subsystemLogger('labeler')
+    const keypair = await Secp256k1Keypair.import(secrets.signingKeyHex)
+    const store = await LabelStore.open({ file: cfg.db.sqlitePath, src: cfg.did, keypair, now: opts.now, retainEvents: opts.retainEvents })
+    const classifier = Classifier.load()
+    const auto = new AutoLabeler({ store, classifier, langs: cfg.langs, logger: subsystemLogger('labeler:auto') })
+    const firehose = new FirehoseConsumer({
+      service: cfg.firehose.url,
+      collections: [POST_COLLECTION],
+      getCursor: () => auto.getCursor(),
+      handleBatch: (events, cursor) => auto.handleBatch(events, cursor),
+      logger: subsystemLogger('labeler:firehose'),
+      ...opts.firehose,
+    })
+    const ctx: LabelerContext = { cfg, store, firehose, logger }
+    const server = new HttpServer(subsystemLogger('labeler:http'))
+    registerRoutes(server, ctx, new LabelOutbox(store, subsystemLogger('labeler:outbox')))
+    logger.info({ did: cfg.did, key: keypair.did(), rules: classifier.rulesVersion }, 'labeler ready')
+    return new LabelerService(cfg, ctx, classifier, server)
+  }
+
+  get port(): number {
+    return this.#server.port
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`
+  }
+
+  async start(): Promise<void> {
+    if (this.#started) return
+    this.#started = true
+    await this.#server.listen(this.cfg.service.port, this.cfg.service.host)
+    this.ctx.logger.info({ port: this.port }, 'labeler listening')
+    await this.ctx.firehose.start()
+  }
+
+  async destroy(): Promise<void> {
+    await this.ctx.firehose.stop()
+    await this.#server.close()
+    await this.store.close()
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.destroy()
+  }
+}

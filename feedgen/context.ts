@@ -5,6 +5,7 @@ import type { Logger } from '../shared/logger.ts'
 import type { FeedgenConfig } from './config.ts'
 import type { FeedgenDb } from './db/schema.ts'
 import type { FeedDefinition } from './feeds/definitions.ts'
+import type { FeedMatcher } from './feeds/matcher.ts'
 
 /** Everything a route needs, built once from the config. */
 export interface AppContext {
@@ -14,6 +15,8 @@ export interface AppContext {
   /** the writer, for the few things readers write (their "show less" choices) */
   writeDb: FeedgenDb
   feedsByUri: Map<string, FeedDefinition>
+  /** the feeds' include rules, for explanations */
+  matcher: FeedMatcher
   authVerifier: ServiceAuthVerifier
   idResolver: IdResolver
   firehose: FirehoseConsumer

@@ -118,6 +118,7 @@ export class FeedgenService implements AsyncDisposable {
       readDb: reader.db,
       writeDb: writer.db,
       feedsByUri: new Map(feeds.map((f) => [f.uri, f])),
+      matcher,
       authVerifier: new ServiceAuthVerifier(cfg.service.did, idResolver),
       idResolver,
       firehose,

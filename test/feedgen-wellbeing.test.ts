@@ -63,6 +63,16 @@ feeds:
   - id: minder
     name: Minder
     include: { hashtags: [minder] }
+  - id: samen
+    name: Samen
+    include: { hashtags: [samen] }
+    wellbeing:
+      window: 24h
+      perAuthor: 1
+      releases: ["08:00", "18:00"]
+      quietHours: { from: "22:00", to: "06:00" }
+      pinned: ${pin.uri}
+      maxItems: 2
 `,
     { now },
   )
@@ -228,5 +238,72 @@ describe('show less (sendInteractions)', () => {
     const res = await send(b, await headers())
     expect(res.status).toBe(status)
     expect(res.body.error).toBe(error)
+  })
+})
+
+describe('policies combined, and the explanation of each post', () => {
+  const explain = async (uri: string) => {
+    const res = await fetch(`${fg.url}/feeds/samen/explain?uri=${encodeURIComponent(uri)}`)
+    return { status: res.status, body: (await res.json()) as { inFeed: boolean; include: { rule: string; detail?: string; nl: string; en: string } | null; policies: { policy: string; blocks: boolean; nl: string; en: string }[]; summary: { nl: string; en: string } } }
+  }
+
+  test('window, releases, per-author cap, maxItems, pin and quiet hours together; explain says why', async () => {
+    setLocal(2026, 11, 22, 9, 0)
+    const a1 = await post(anna, 'Eerste van Anna #samen', { createdAt: ago(60 * 60_000) })
+    const a2 = await post(anna, 'Tweede van Anna #samen', { createdAt: ago(30 * 60_000) })
+    const oldB = await post(bram, 'Van eergisteren #samen', { createdAt: ago(26 * H) })
+    const f1 = await post(flooder, 'Luid bericht #samen', { createdAt: ago(10 * 60_000) })
+    const f2 = await post(flooder, 'Nog een luid bericht #samen', { createdAt: ago(45 * 60_000) })
+    await caughtUp(net, fg)
+
+    // 09:00: indexed after the 08:00 release, so only the pin until 18:00
+    expect((await postsOf('samen')).feed?.map((i) => i.post)).toEqual([pin.uri])
+    const waiting = await explain(a2.uri)
+    expect(waiting.body.inFeed).toBe(false)
+    expect(waiting.body.policies.find((p) => p.policy === 'releases')).toMatchObject({ blocks: true })
+    expect(waiting.body.policies.find((p) => p.policy === 'releases')?.nl).toContain('18:00')
+
+    // 18:00: released; Bram's post is outside the 24 h window; one post per author; the session ends after 2
+    setLocal(2026, 11, 22, 18, 0)
+    const page = await postsOf('samen')
+    expect(page.feed?.map((i) => i.post)).toEqual([pin.uri, f1.uri, a2.uri])
+    expect(page.cursor).toBeUndefined()
+    expect(await walkFeed(fg.url, feedUri('samen'), 1)).toEqual([pin.uri, f1.uri, a2.uri])
+
+    const inFeed = await explain(a2.uri)
+    expect(inFeed.body.inFeed).toBe(true)
+    expect(inFeed.body.include).toMatchObject({ rule: 'hashtag', detail: '#samen' })
+    expect(inFeed.body.summary.nl).toContain('#samen')
+    expect(inFeed.body.summary.en).toContain('#samen')
+    const capped = await explain(a1.uri)
+    expect(capped.body.inFeed).toBe(false)
+    expect(capped.body.policies.find((p) => p.policy === 'perAuthor')).toMatchObject({ blocks: true })
+    const outside = await explain(oldB.uri)
+    expect(outside.body.inFeed).toBe(false)
+    expect(outside.body.policies.find((p) => p.policy === 'window')).toMatchObject({ blocks: true })
+    expect((await explain(f2.uri)).body.inFeed).toBe(false)
+    const pinned = await explain(pin.uri)
+    expect(pinned.body.inFeed).toBe(true)
+    expect(pinned.body.include?.rule).toBe('pin')
+
+    // 22:30: the feed rests; only the pin
+    setLocal(2026, 11, 22, 22, 30)
+    expect((await postsOf('samen')).feed?.map((i) => i.post)).toEqual([pin.uri])
+    const resting = await explain(a2.uri)
+    expect(resting.body.inFeed).toBe(false)
+    expect(resting.body.policies.find((p) => p.policy === 'quietHours')?.nl).toContain('06:00')
+  })
+
+  test('explain: a post the feed does not hold, a bad uri and an unknown feed', async () => {
+    const other = await post(anna, 'Niets met deze feed te maken')
+    await caughtUp(net, fg)
+    const res = await explain(other.uri)
+    expect(res.status).toBe(200)
+    expect(res.body.inFeed).toBe(false)
+    expect(res.body.include).toBeNull()
+    expect((await fetch(`${fg.url}/feeds/samen/explain?uri=nonsense`)).status).toBe(400)
+    expect((await fetch(`${fg.url}/feeds/samen/explain`)).status).toBe(400)
+    expect((await fetch(`${fg.url}/feeds/bestaat-niet/explain?uri=${encodeURIComponent(other.uri)}`)).status).toBe(404)
+    expect((await fetch(`${fg.url}/feeds/../../etc/passwd`)).status).toBe(404)
   })
 })

@@ -2,6 +2,7 @@ import type { HttpServer } from '../../shared/http/index.ts'
 import type { AppContext } from '../context.ts'
 import describeFeedGenerator from './app/bsky/feed/describeFeedGenerator.ts'
 import getFeedSkeleton from './app/bsky/feed/getFeedSkeleton.ts'
+import explain from './explain.ts'
 import health from './health.ts'
 import sendInteractions from './app/bsky/feed/sendInteractions.ts'
 import wellKnown from './well-known.ts'
@@ -10,6 +11,7 @@ export function registerRoutes(server: HttpServer, ctx: AppContext): void {
   getFeedSkeleton(server, ctx)
   describeFeedGenerator(server, ctx)
   sendInteractions(server, ctx)
+  explain(server, ctx, ctx.matcher)
   wellKnown(server, ctx)
   health(server, ctx)
 }

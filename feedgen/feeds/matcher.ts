@@ -92,6 +92,18 @@ export class FeedMatcher {
     return out
   }
 
+  /** Which include rule lets this post into the feed, with the detail (list URI, DID, #tag, keyword). */
+  explainInclude(feedId: string, post: PostFacts): { reason: MatchReason; detail: string } | undefined {
+    const f = this.#feeds.find((x) => x.def.id === feedId)
+    if (!f) return undefined
+    if (f.authors.has(post.author)) return { reason: 'author', detail: post.author }
+    for (const list of f.def.include.lists) if (this.#membership.isMember(list, post.author)) return { reason: 'list', detail: list }
+    for (const t of post.tags) if (f.hashtags.has(t)) return { reason: 'hashtag', detail: `#${t}` }
+    const m = f.keywords?.exec(foldText(post.text))
+    if (m) return { reason: 'keyword', detail: m[0] }
+    return undefined
+  }
+
   /** Feeds that show reposts by this author (reposts: true and the author is included by list or name). */
   matchRepost(reposter: string): FeedMatch[] {
     const out: FeedMatch[] = []

@@ -158,7 +158,7 @@ test('SIGKILL a feed generator process mid-stream, post while down, restart: eve
   }
 })
 
-test('an invalid feeds file stops the start with a message that names the field', async () => {
+test('an invalid feeds file or setting stops the start with a message that names it', async () => {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'plein-badcfg-'))
   tmpDirs.push(dir)
   const feedsFile = path.join(dir, 'feeds.yaml')
@@ -175,6 +175,23 @@ test('an invalid feeds file stops the start with a message that names the field'
   child2.stderr?.on('data', (d: Buffer) => (stderr2 += d.toString()))
   expect(await new Promise((r) => child2.once('exit', r))).toBe(78)
   expect(stderr2).toContain('FEEDGEN_PORT')
+
+  // the labeler: a missing DID and a malformed key are named too
+  for (const [env, expected] of [
+    [{}, 'LABELER_DID'],
+    [{ LABELER_DID: 'did:plc:abc', LABELER_SIGNING_KEY: 'xyz' }, 'LABELER_SIGNING_KEY'],
+  ] as const) {
+    const lab = spawn(process.execPath, ['labeler/bin.ts'], {
+      cwd: path.resolve(import.meta.dirname, '..'),
+      env: { ...process.env, LABELER_DID: '', LABELER_SIGNING_KEY: '', DATA_DIR: path.join(dir, 'data'), ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    })
+    let err = ''
+    lab.stderr?.on('data', (d: Buffer) => (err += d.toString()))
+    expect(await new Promise((r) => lab.once('exit', r))).toBe(78)
+    expect(err).toContain(expected)
+    expect(err).not.toContain('xyz')
+  }
 })
 
 test('with the firehose unreachable the service keeps answering and retries with backoff', async () => {

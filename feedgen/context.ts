@@ -2,6 +2,7 @@ import type { IdResolver } from '@atproto/identity'
 import type { ServiceAuthVerifier } from '../shared/auth/index.ts'
 import type { FirehoseConsumer } from '../shared/firehose/consumer.ts'
 import type { Logger } from '../shared/logger.ts'
+import type { RepoClient } from '../shared/repo-client.ts'
 import type { FeedgenConfig } from './config.ts'
 import type { FeedgenDb } from './db/schema.ts'
 import type { FeedDefinition } from './feeds/definitions.ts'
@@ -19,6 +20,8 @@ export interface AppContext {
   matcher: FeedMatcher
   authVerifier: ServiceAuthVerifier
   idResolver: IdResolver
+  /** reads records from users' own PDSes (e.g. a pinned post the feed does not store) */
+  repoClient: RepoClient
   firehose: FirehoseConsumer
   logger: Logger
   now: () => number

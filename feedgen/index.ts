@@ -121,6 +121,7 @@ export class FeedgenService implements AsyncDisposable {
       matcher,
       authVerifier: new ServiceAuthVerifier(cfg.service.did, idResolver),
       idResolver,
+      repoClient,
       firehose,
       logger,
       now,

@@ -33,6 +33,24 @@ export class RepoClient {
     return endpoint.replace(/\/+$/, '')
   }
 
+  /** One record from its author's PDS (com.atproto.repo.getRecord); undefined when it does not exist. */
+  async getRecord(uri: string): Promise<ListedRecord | undefined> {
+    const m = /^at:\/\/(did:[^/]+)\/([^/]+)\/([^/]+)$/.exec(uri)
+    if (!m) throw new RepoClientError(`not a record URI: ${uri}`)
+    const [, did, collection, rkey] = m as unknown as [string, string, string, string]
+    const pds = await this.pdsOf(did)
+    const url = new URL(`${pds}/xrpc/com.atproto.repo.getRecord`)
+    url.searchParams.set('repo', did)
+    url.searchParams.set('collection', collection)
+    url.searchParams.set('rkey', rkey)
+    const res = await this.#fetch(url, { headers: { accept: 'application/json' } })
+    if (res.status === 400 || res.status === 404) return undefined
+    if (!res.ok) throw new RepoClientError(`getRecord ${uri}: HTTP ${res.status}`)
+    const data = (await res.json()) as { uri?: unknown; cid?: unknown; value?: unknown }
+    if (typeof data.value !== 'object' || data.value === null) return undefined
+    return { uri, cid: typeof data.cid === 'string' ? data.cid : '', value: data.value as Record<string, unknown> }
+  }
+
   /**
    * Pages through a collection, newest first (listRecords' default order). `onPage` returns false to
    * stop early (e.g. once records are older than a window).

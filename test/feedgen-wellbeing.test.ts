@@ -307,3 +307,52 @@ describe('policies combined, and the explanation of each post', () => {
     expect((await fetch(`${fg.url}/feeds/../../etc/passwd`)).status).toBe(404)
   })
 })
+
+describe('public pages', () => {
+  const get = async (path: string, headers: Record<string, string> = {}) => {
+    const res = await fetch(`${fg.url}${path}`, { headers })
+    return { status: res.status, type: res.headers.get('content-type') ?? '', text: await res.text() }
+  }
+
+  test('/ lists the feeds with their rules in plain Dutch, or English when asked', async () => {
+    const nl = await get('/')
+    expect(nl.status).toBe(200)
+    expect(nl.type).toContain('text/html')
+    expect(nl.text).toContain('<html lang="nl">')
+    expect(nl.text).toContain('Samen')
+    expect(nl.text).toContain('Hoogstens 1 berichten per persoon')
+    expect(nl.text).toContain('De feed rust van 22:00 tot 06:00')
+    expect(nl.text).not.toMatch(/<script/i)
+    const en = await get('/', { 'accept-language': 'en-GB,en;q=0.9' })
+    expect(en.text).toContain('<html lang="en">')
+    expect(en.text).toContain('The feed rests from 22:00 to 06:00')
+    expect((await get('/?lang=en')).text).toContain('<html lang="en">')
+    expect((await get('/?lang=nl', { 'accept-language': 'en' })).text).toContain('<html lang="nl">')
+  })
+
+  test('/feeds/<id> shows the posts in order with why they are there, escapes their text, and ends', async () => {
+    setLocal(2026, 11, 23, 12, 0)
+    const p1 = await post(anna, 'Eerst <script>alert(1)</script> #minder', { createdAt: ago(20 * 60_000) })
+    const p2 = await post(bram, 'Daarna & later #minder', { createdAt: ago(10 * 60_000) })
+    await caughtUp(net, fg)
+    const res = await get('/feeds/minder?lang=nl')
+    expect(res.status).toBe(200)
+    expect(res.text).toContain('&lt;script&gt;alert(1)&lt;/script&gt;')
+    expect(res.text).not.toContain('<script>')
+    expect(res.text.indexOf('Daarna &amp; later')).toBeLessThan(res.text.indexOf('Eerst &lt;script&gt;'))
+    expect(res.text).toContain('het bericht heeft een hashtag van de feed')
+    expect(res.text).toContain('Je bent bij.')
+    expect(res.text).toContain(encodeURIComponent(p1.uri))
+    expect(res.text).toContain(encodeURIComponent(p2.uri))
+  })
+
+  test('during quiet hours the feed page shows the resting message and the pinned post', async () => {
+    setLocal(2026, 11, 23, 23, 30)
+    const res = await get('/feeds/rust?lang=en')
+    expect(res.text).toContain('The feed is resting until 07:00. Sleep well.')
+    expect(res.text).toContain('De feed rust. Slaap lekker, tot morgen!')
+    expect(res.text).toContain('pinned by the organisation')
+    expect((await get('/feeds/bestaat-niet')).status).toBe(404)
+    expect((await get('/feeds/%2e%2e/%2e%2e/etc/passwd')).status).toBe(404)
+  })
+})

@@ -4,6 +4,7 @@ import describeFeedGenerator from './app/bsky/feed/describeFeedGenerator.ts'
 import getFeedSkeleton from './app/bsky/feed/getFeedSkeleton.ts'
 import explain from './explain.ts'
 import health from './health.ts'
+import pages from './pages.ts'
 import sendInteractions from './app/bsky/feed/sendInteractions.ts'
 import wellKnown from './well-known.ts'
 
@@ -12,6 +13,7 @@ export function registerRoutes(server: HttpServer, ctx: AppContext): void {
   describeFeedGenerator(server, ctx)
   sendInteractions(server, ctx)
   explain(server, ctx, ctx.matcher)
+  pages(server, ctx)
   wellKnown(server, ctx)
   health(server, ctx)
 }

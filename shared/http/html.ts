@@ -63,6 +63,7 @@ h3{font-size:1.05rem;margin:1.25rem 0 .25rem}
 p,li{max-width:40rem}
 .muted{color:var(--muted)}
 .card{background:#fff;border:1px solid var(--line);border-radius:.5rem;padding:1rem 1.1rem;margin:.9rem 0}
+.card>h2:first-child{margin-top:.25rem}
 .post p{margin:.25rem 0 .5rem;white-space:pre-wrap;overflow-wrap:anywhere}
 .meta{color:var(--muted);font-size:.95rem}
 .why{background:var(--soft);border-radius:.35rem;padding:.35rem .6rem;font-size:.95rem;margin-top:.5rem}

@@ -1,14 +1,17 @@
 import { Secp256k1Keypair } from '@atproto/crypto'
+import { createFetch, createIdResolver } from '../shared/auth/index.ts'
 import { FirehoseConsumer } from '../shared/firehose/consumer.ts'
 import { HttpServer } from '../shared/http/index.ts'
 import { subsystemLogger } from '../shared/logger.ts'
 import { registerRoutes } from './api/index.ts'
+import { LabelerAuthVerifier } from './auth.ts'
 import { Classifier } from './classify/index.ts'
 import type { LabelerConfig, LabelerSecrets } from './config.ts'
 import type { LabelerContext } from './context.ts'
 import { AutoLabeler, POST_COLLECTION } from './labels/auto-labeler.ts'
 import { LabelOutbox } from './labels/outbox.ts'
 import { LabelStore } from './labels/store.ts'
+import { Moderation, type RateLimit } from './moderation/index.ts'
 
 export type { LabelerConfig, LabelerSecrets } from './config.ts'
 
@@ -17,11 +20,14 @@ export interface LabelerOptions {
   firehose?: { batchSize?: number; maxQueue?: number; minBackoffMs?: number; maxBackoffMs?: number }
   /** keep only the newest N label events for subscribeLabels catch-up (@default all) */
   retainEvents?: number
+  /** createReport: new reports per reporter per window; @default { max: 10, windowMs: one hour } */
+  reportRateLimit?: Partial<RateLimit>
 }
 
 /**
  * The labeler: firehose → classifier → signed labels in SQLite, served through
- * com.atproto.label.queryLabels and com.atproto.label.subscribeLabels.
+ * com.atproto.label.queryLabels and com.atproto.label.subscribeLabels; reports and appeals through
+ * com.atproto.moderation.createReport into a review queue; moderators act through the admin API.
  * `LabelerService.create(cfg, secrets)` → `start()` → `destroy()`.
  */
 export class LabelerService implements AsyncDisposable {
@@ -54,10 +60,16 @@ export class LabelerService implements AsyncDisposable {
       logger: subsystemLogger('labeler:firehose'),
       ...opts.firehose,
     })
-    const ctx: LabelerContext = { cfg, store, firehose, logger }
+    const moderation = new Moderation(store, { now: opts.now, reportRateLimit: opts.reportRateLimit })
+    const idResolver = createIdResolver({ plcUrl: cfg.identity.plcUrl, fetch: createFetch({ allowPrivateNetwork: cfg.identity.allowPrivateNetwork }) })
+    const authVerifier = new LabelerAuthVerifier(cfg.did, idResolver)
+    const ctx: LabelerContext = { cfg, store, firehose, logger, moderation, authVerifier }
     const server = new HttpServer(subsystemLogger('labeler:http'))
-    registerRoutes(server, ctx, new LabelOutbox(store, subsystemLogger('labeler:outbox')))
-    logger.info({ did: cfg.did, key: keypair.did(), rules: classifier.rulesVersion }, 'labeler ready')
+    registerRoutes(server, ctx, new LabelOutbox(store, subsystemLogger('labeler:outbox')), { adminPassword: secrets.adminPassword })
+    logger.info(
+      { did: cfg.did, key: keypair.did(), rules: classifier.rulesVersion, admin: secrets.adminPassword ? 'on' : 'off (LABELER_ADMIN_PASSWORD unset)' },
+      'labeler ready',
+    )
     return new LabelerService(cfg, ctx, classifier, server)
   }
 

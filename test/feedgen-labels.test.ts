@@ -86,7 +86,7 @@ describe('exclude.labels', () => {
     await labelersCaughtUp()
     expect(await walkFeed(fg.url, feed())).toEqual([ok.uri])
 
-    // a moderator negates it (manual action through the store; the admin API comes with issue 5)
+    // a moderator negates it (directly through the store; test/moderation.test.ts goes through the admin API)
     await ours.service.store.apply(labels.map((l) => ({ uri: l.uri, cid: l.cid, val: l.val, neg: true })))
     await labelersCaughtUp()
     expect(await walkFeed(fg.url, feed())).toEqual([bad.uri, ok.uri])

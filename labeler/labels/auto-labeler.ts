@@ -10,6 +10,8 @@ export const POST_COLLECTION = 'app.bsky.feed.post'
  * Automatic labels from the firehose: every new post (or only posts in the configured languages) is
  * classified; its labels are written with the firehose cursor in one transaction. An edited post is
  * re-classified (labels that no longer apply are negated); a deleted post's labels are negated.
+ * Manual decisions win: a value a moderator negated is not applied again (LabelStore.apply skips it
+ * for automatic writes), and an edit only negates automatic labels, never a moderator's.
  */
 export class AutoLabeler {
   readonly #store: LabelStore

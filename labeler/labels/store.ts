@@ -51,6 +51,11 @@ export interface ApplyOptions {
   automatic?: boolean
   /** the version of the rules that produced the reasons */
   rulesVersion?: string
+  /**
+   * Runs inside the same transaction, after the labels are written (the moderation audit log and
+   * manual decisions), so both commit or neither does.
+   */
+  within?: (trx: LabelerTx, events: LabelEvent[]) => Promise<void>
 }
 
 const VAL_RE = /^[a-z!][a-z-]*$/
@@ -115,6 +120,7 @@ export class LabelStore {
    * absent or already negated label is a no-op; a negation replaces the label; applying it again
    * after a negation is a new positive event; a different `exp` is a change. Any invalid input
    * throws InvalidLabelError before anything is written; `cursor` is saved in the same transaction.
+   * Manual decisions win: with `automatic`, a value a moderator negated on that subject is skipped.
    * Listeners get the events right after the commit.
    */
   async apply(inputs: LabelInput[], opts: ApplyOptions = {}): Promise<LabelEvent[]> {
@@ -131,6 +137,7 @@ export class LabelStore {
           const evt = await this.#applyOne(trx, input, now, opts)
           if (evt) events.push(evt)
         }
+        if (opts.within) await opts.within(trx, events)
         if (events.length > 0) await this.#pruneEvents(trx)
         if (cursor !== undefined) {
           await trx
@@ -147,6 +154,7 @@ export class LabelStore {
 
   async #applyOne(trx: LabelerTx, input: PreparedInput, now: number, opts: ApplyOptions): Promise<LabelEvent | undefined> {
     const key = { src: this.#src, uri: input.uri, cid: input.cid, val: input.val }
+    if (opts.automatic && !input.neg && (await manuallyNegated(trx, input.uri, input.val))) return undefined
     const cur = await trx
       .selectFrom('label')
       .select(['neg', 'exp', 'cts'])
@@ -158,6 +166,8 @@ export class LabelStore {
     if (input.neg) {
       if (cur === undefined || cur.neg === 1) return undefined
     } else if (cur !== undefined && cur.neg === 0 && (cur.exp ?? undefined) === input.exp) {
+      // a moderator confirming a label the classifier set: the label stays, the decision becomes manual
+      if (!opts.automatic) await writeReason(trx, key, input, opts, now)
       return undefined
     }
     // @NOTE cts strictly grows per label, also when the clock steps back, so "newest cts wins" holds
@@ -181,18 +191,21 @@ export class LabelStore {
       .values({ ...key, ...state })
       .onConflict((oc) => oc.columns(['src', 'uri', 'cid', 'val']).doUpdateSet(state))
       .execute()
-    const reason = {
-      reasons: JSON.stringify(input.reasons ?? []),
-      rules_version: opts.rulesVersion ?? null,
-      automatic: opts.automatic ? 1 : 0,
-      created_at: now,
-    }
-    await trx
-      .insertInto('label_reason')
-      .values({ ...key, ...reason })
-      .onConflict((oc) => oc.columns(['src', 'uri', 'cid', 'val']).doUpdateSet(reason))
-      .execute()
+    await writeReason(trx, key, input, opts, now)
     return { seq, label }
+  }
+
+  /**
+   * The database, for modules that keep their own tables in it (moderation). Reads only: writes go
+   * through `write` or `apply({ within })`, so they are ordered with the label writes.
+   */
+  get db(): LabelerDb {
+    return this.#db
+  }
+
+  /** Runs `fn` in a write transaction, after every earlier write has finished. */
+  async write<T>(fn: (trx: LabelerTx) => Promise<T>): Promise<T> {
+    return await this.#exclusive(() => this.#db.transaction().execute(fn))
   }
 
   async getCursor(id: string): Promise<number | undefined> {
@@ -316,6 +329,32 @@ export class LabelStore {
       .where('seq', '<=', (eb) => eb.selectFrom('label_event').select('seq').orderBy('seq', 'desc').limit(1).offset(keep))
       .execute()
   }
+}
+
+async function writeReason(
+  trx: LabelerTx,
+  key: { src: string; uri: string; cid: string; val: string },
+  input: PreparedInput,
+  opts: ApplyOptions,
+  now: number,
+): Promise<void> {
+  const reason = {
+    reasons: JSON.stringify(input.reasons ?? []),
+    rules_version: opts.rulesVersion ?? null,
+    automatic: opts.automatic ? 1 : 0,
+    created_at: now,
+  }
+  await trx
+    .insertInto('label_reason')
+    .values({ ...key, ...reason })
+    .onConflict((oc) => oc.columns(['src', 'uri', 'cid', 'val']).doUpdateSet(reason))
+    .execute()
+}
+
+/** Manual decisions win: a value a moderator negated on a subject (any version) is not applied automatically. */
+async function manuallyNegated(trx: LabelerTx, uri: string, val: string): Promise<boolean> {
+  const row = await trx.selectFrom('manual_decision').select('neg').where('uri', '=', uri).where('val', '=', val).executeTakeFirst()
+  return row?.neg === 1
 }
 
 function prepareInput(input: LabelInput, i: number): PreparedInput {

@@ -67,6 +67,12 @@ export class HttpServer {
     return this
   }
 
+  /** POST with a JSON body on a plain path (not XRPC), e.g. an admin API */
+  post(path: string, handler: Handler): this {
+    this.#routes.set(path, { method: 'POST', handler })
+    return this
+  }
+
   get port(): number {
     return (this.#server?.address() as AddressInfo | null)?.port ?? 0
   }

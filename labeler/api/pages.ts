@@ -22,7 +22,12 @@ const MODIFIERS: Record<string, { nl: string; en: string }> = {
 
 export default function register(server: HttpServer, ctx: LabelerContext): void {
   const notes = new Map<string, string>()
-  for (const { file } of loadRuleDir().ruleFiles) for (const r of file.rules) notes.set(r.id, r.note)
+  const loaded = loadRuleDir()
+  for (const { file } of loaded.ruleFiles) for (const r of file.rules) notes.set(r.id, r.note)
+  for (const { file } of loaded.cueFiles) {
+    for (const c of file.cues ?? []) notes.set(c.id, c.note)
+    for (const c of file.combos ?? []) notes.set(c.id, c.note)
+  }
   const nav = (lang: Lang) => html`<li><a href="/?lang=${lang}">${lang === 'nl' ? 'Labels' : 'Labels'}</a></li><li><a href="/labels?lang=${lang}">${lang === 'nl' ? 'Een bericht opzoeken' : 'Look up a post'}</a></li>`
   const site = (lang: Lang) => (lang === 'nl' ? 'Plein labels' : 'Plein labels')
 

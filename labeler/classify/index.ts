@@ -9,7 +9,13 @@
 // (recovery, news, critique, help, joke) multiply the score by a factor from context.any.json.
 // A label is given when the score reaches the threshold (1) and either a `strong` rule matched or
 // at least two pieces of evidence did.
+//
+// Co-occurrence (cooc.ts, rules/cues/): broad weak cue families per label; two or more distinct
+// families of one label in a post (a combo such as `dc.cooc.food+moral`) add the combo's weight as
+// one piece of evidence that counts as strong, but only up to the threshold: the layer can lift a
+// label to 1, never above it, so the modifiers still lower or veto it.
 
+import { CueLayer } from './cooc.ts'
 import { detectLang, type Lang } from './lang.ts'
 import { BOUNDARY, normalise, type NormalisedDoc } from './normalize.ts'
 import {
@@ -95,6 +101,7 @@ export class Classifier {
   readonly #negators = new Set<string>()
   readonly #firstPerson = new Set<string>()
   readonly #vocab = new Set<string>()
+  readonly #cues: CueLayer
 
   private constructor(loaded: LoadedRules) {
     this.rulesVersion = loaded.version
@@ -130,6 +137,8 @@ export class Classifier {
       }
     }
     for (const w of [...this.#negators, ...this.#firstPerson]) this.#vocab.add(w)
+    this.#cues = new CueLayer(loaded.cueFiles)
+    for (const w of this.#cues.words) this.#vocab.add(w)
   }
 
   /** Reads the rule files once (synchronously). Throws RuleFileError on a broken rule file. */
@@ -243,10 +252,29 @@ export class Classifier {
       t.modifiers.push(...(discarded.get(label) ?? []))
     }
 
+    const { threshold, firstPersonBonus, factors } = this.#scoring
+
+    // co-occurrence of weak cue families: tops a label up to the threshold, never above it
+    const ruled = new Set<LabelValue>()
+    for (const [label, t] of tallies) if (t.evidence > 0) ruled.add(label)
+    const cooc = this.#cues.score(view, lang, ruled, idioms, (start) => this.#negated(doc, start))
+    for (const [label, c] of cooc) {
+      let t = tallies.get(label)
+      if (t === undefined) {
+        t = { weight: 0, strong: false, evidence: 0, ruleIds: [], modifiers: [] }
+        tallies.set(label, t)
+      }
+      const lift = Math.min(c.weight, Math.max(0, threshold - t.weight))
+      if (lift <= 0 && t.strong) continue
+      t.weight += lift
+      t.evidence++
+      t.strong = true
+      t.ruleIds.push(...c.reasons)
+    }
+
     // modifiers and decisions
     const labels: LabelDecision[] = []
     const suppressed: LabelDecision[] = []
-    const { threshold, firstPersonBonus, factors } = this.#scoring
     for (const val of LABEL_VALUES) {
       const t = tallies.get(val)
       if (t === undefined) continue

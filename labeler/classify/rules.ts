@@ -4,7 +4,7 @@
 // the scoring settings. See rules/README.md for the format.
 
 import { createHash } from 'node:crypto'
-import { readdirSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import { BOUNDARY, normalisePhrase, type NormalisedDoc } from './normalize.ts'
@@ -87,11 +87,38 @@ export interface ContextFile {
   scoring?: ScoringSettings
 }
 
+/** One weak cue of a co-occurrence family (rules/cues/): on its own it never labels a post. */
+export interface CueSpec extends PatternSpec {
+  id: string
+  /** the family the cue belongs to ("food", "moral"…); combos name families */
+  family: string
+  note: string
+}
+
+/** Two or more distinct cue families of one label that, found together in a post, count as evidence. */
+export interface ComboSpec {
+  /** shown in reasons, e.g. "dc.cooc.food+moral" */
+  id: string
+  /** the families that must all be present; the pseudo-family "rule" is any counted rule of the label */
+  families: string[]
+  /** what the combo adds; it can lift the label to the threshold, never above it */
+  weight: number
+  note: string
+}
+
+export interface CueFile {
+  version: string
+  label: LabelValue
+  lang: RuleLang
+  cues?: CueSpec[]
+  combos?: ComboSpec[]
+}
+
 export class RuleFileError extends Error {
   override name = 'RuleFileError'
 }
 
-const ID = /^[a-z0-9][a-z0-9.:_-]*$/
+const ID = /^[a-z0-9][a-z0-9.:_+-]*$/
 const FEATURES = new Set(['allcaps'])
 
 function fail(file: string, path: string, msg: string): never {
@@ -189,7 +216,38 @@ export function validateContextFile(file: string, data: unknown): ContextFile {
   return f
 }
 
+/** Validates a parsed cue file (rules/cues/<label>.<lang>.yaml). */
+export function validateCueFile(file: string, data: unknown): CueFile {
+  const f = data as CueFile
+  if (typeof f !== 'object' || f === null) fail(file, '$', 'must be an object')
+  checkVersion(file, f.version)
+  if (!(LABEL_VALUES as readonly string[]).includes(f.label)) fail(file, 'label', `unknown label "${String(f.label)}"`)
+  if (!RULE_LANGS.includes(f.lang)) fail(file, 'lang', `must be nl, en or any`)
+  if (f.cues === undefined && f.combos === undefined) fail(file, '$', 'needs cues or combos')
+  if (f.cues !== undefined && !Array.isArray(f.cues)) fail(file, 'cues', 'must be a list')
+  if (f.combos !== undefined && !Array.isArray(f.combos)) fail(file, 'combos', 'must be a list')
+  ;(f.cues ?? []).forEach((c, i) => {
+    const path = `cues[${i}]`
+    if (typeof c.id !== 'string' || !ID.test(c.id)) fail(file, `${path}.id`, 'must be lowercase letters, digits, . - _ :')
+    if (typeof c.family !== 'string' || !ID.test(c.family) || c.family === 'rule') fail(file, `${path}.family`, 'must be a short lowercase name (not "rule")')
+    if (typeof c.note !== 'string' || c.note.trim().length < 3) fail(file, `${path}.note`, 'must say why the cue exists')
+    checkPattern(file, path, c)
+  })
+  ;(f.combos ?? []).forEach((c, i) => {
+    const path = `combos[${i}]`
+    if (typeof c.id !== 'string' || !ID.test(c.id)) fail(file, `${path}.id`, 'must be lowercase letters, digits, . - _ : +')
+    if (!Array.isArray(c.families) || c.families.length < 2 || new Set(c.families).size !== c.families.length) {
+      fail(file, `${path}.families`, 'must name two or more distinct families')
+    }
+    if (typeof c.weight !== 'number' || !(c.weight > 0) || c.weight > 1) fail(file, `${path}.weight`, 'must be a number in (0, 1]')
+    if (typeof c.note !== 'string' || c.note.trim().length < 3) fail(file, `${path}.note`, 'must say why the combo exists')
+  })
+  return f
+}
+
 export interface LoadedRules {
+  /** co-occurrence cue files from the cues/ folder (may be empty) */
+  cueFiles: { name: string; file: CueFile }[]
   ruleFiles: { name: string; file: RuleFile }[]
   contextFiles: { name: string; file: ContextFile }[]
   scoring: ScoringSettings
@@ -239,7 +297,47 @@ export function loadRuleDir(dir: string | URL = RULES_DIR): LoadedRules {
   }
   const scoring = contextFiles.find((c) => c.file.scoring !== undefined)?.file.scoring
   if (scoring === undefined) throw new RuleFileError('context.any.yaml: the scoring settings are missing')
-  return { ruleFiles, contextFiles, scoring, version: hash.digest('hex').slice(0, 12) }
+  // co-occurrence cues: rules/cues/<label>.<lang>.yaml
+  const cueFiles: LoadedRules['cueFiles'] = []
+  const cueDir = join(path, 'cues')
+  if (existsSync(cueDir)) {
+    const families = new Map<string, Set<string>>()
+    const combos: { name: string; label: string; combo: ComboSpec }[] = []
+    for (const name of readdirSync(cueDir).filter((n) => n.endsWith('.yaml')).sort()) {
+      const shown = `cues/${name}`
+      const text = readFileSync(join(cueDir, name), 'utf8')
+      hash.update(`${shown}\n${text}\n`)
+      let data: unknown
+      try {
+        data = parseYaml(text)
+      } catch (err) {
+        throw new RuleFileError(`${shown}: not valid YAML: ${(err as Error).message}`)
+      }
+      const m = /^([a-z-]+)\.(nl|en|any)\.yaml$/.exec(name)
+      if (m === null) throw new RuleFileError(`${shown}: cue files are named <label>.<nl|en|any>.yaml`)
+      const file = validateCueFile(shown, data)
+      if (file.label !== m[1] || file.lang !== m[2]) {
+        throw new RuleFileError(`${shown}: label/lang are "${file.label}"/"${file.lang}" but the file name says "${m[1]}"/"${m[2]}"`)
+      }
+      const fam = families.get(file.label) ?? new Set<string>(['rule'])
+      families.set(file.label, fam)
+      for (const c of file.cues ?? []) {
+        seen(c.id, shown)
+        fam.add(c.family)
+      }
+      for (const c of file.combos ?? []) {
+        seen(c.id, shown)
+        combos.push({ name: shown, label: file.label, combo: c })
+      }
+      cueFiles.push({ name: shown, file })
+    }
+    for (const { name, label, combo } of combos) {
+      for (const f of combo.families) {
+        if (!families.get(label)?.has(f)) throw new RuleFileError(`${name}: combo "${combo.id}" names family "${f}", which no ${label} cue has`)
+      }
+    }
+  }
+  return { cueFiles, ruleFiles, contextFiles, scoring, version: hash.digest('hex').slice(0, 12) }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -268,7 +366,7 @@ export interface Match {
 
 export interface DocView {
   doc: NormalisedDoc
-  /** Dutch stems of the tokens, when this matcher stems */
+  /** stems of the tokens (by the matcher's stemmer), when this matcher stems */
   stems?: string[]
   allcaps: boolean
 }
@@ -276,6 +374,7 @@ export interface DocView {
 /** Compiles patterns (of rules or markers) into one matcher over normalised documents. */
 export class PatternMatcher {
   readonly #stem: boolean
+  readonly #stemmer: (word: string) => string
   readonly #byFirst = new Map<string, CompiledPhrase[]>()
   readonly #prefixFirst: CompiledPhrase[] = []
   /** pre: indices into #literals, one of which must occur for the regex to match (undefined: always run) */
@@ -288,9 +387,11 @@ export class PatternMatcher {
   /** every plain word that appears in a phrase (for hashtag splitting) */
   readonly words = new Set<string>()
 
-  /** @param stem match phrases on Dutch stems (exact and prefix words still compare unstemmed) */
-  constructor(patterns: readonly PatternSpec[], stem: boolean) {
+  /** @param stem match phrases on stems (exact and prefix words still compare unstemmed)
+   *  @param stemmer the stemmer for phrase words (default: Dutch); the DocView's `stems` must use the same */
+  constructor(patterns: readonly PatternSpec[], stem: boolean, stemmer: (word: string) => string = stemNl) {
     this.#stem = stem
+    this.#stemmer = stemmer
     const literalIndex = new Map<string, number>()
     patterns.forEach((p, owner) => {
       this.#postOnly[owner] = p.postOnly === true
@@ -331,7 +432,7 @@ export class PatternMatcher {
       toks.forEach((w, i) => {
         const isPrefix = prefix && i === toks.length - 1
         if (!isPrefix) this.words.add(w)
-        words.push({ word: w, prefix: isPrefix, ...(stem && !isPrefix ? { stem: stemNl(w) } : {}) })
+        words.push({ word: w, prefix: isPrefix, ...(stem && !isPrefix ? { stem: this.#stemmer(w) } : {}) })
       })
     }
     if (words.length === 0) return
@@ -339,7 +440,7 @@ export class PatternMatcher {
     // "guilt free" also matches "guiltfree" (a hashtag or a compound)
     if (words.length > 1 && words.every((w) => !w.prefix && /^\p{L}+$/u.test(w.word))) {
       const joined = words.map((w) => w.word).join('')
-      this.#index({ owner, words: [{ word: joined, prefix: false, ...(stem ? { stem: stemNl(joined) } : {}) }], tried: -1 })
+      this.#index({ owner, words: [{ word: joined, prefix: false, ...(stem ? { stem: this.#stemmer(joined) } : {}) }], tried: -1 })
     }
   }
 

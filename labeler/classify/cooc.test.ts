@@ -131,3 +131,10 @@ describe('foldEn', () => {
     ['me', 'me'],
   ])('%s → %s', (w, f) => expect(foldEn(w)).toBe(f))
 })
+
+test('stem collisions do not make pairs: "leg je telefoon weg" is not pro-ed', async () => {
+  const { Classifier } = await import('./index.ts')
+  const c = Classifier.load()
+  expect(c.classify({ text: 'Het is laat: leg je telefoon weg en slaap lekker', langs: ['nl'] }).labels).toEqual([])
+  expect(c.classify({ text: 'elke ochtend mezelf wegen, nog 3 kilo tot mijn streefgewicht, voel me zo leeg', langs: ['nl'] }).labels.map((l) => l.val)).toContain('pro-ed')
+})

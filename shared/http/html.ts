@@ -60,7 +60,8 @@ nav ul{list-style:none;display:flex;gap:1rem;margin:0;padding:0}
 h1{font-size:1.6rem;line-height:1.25;margin:1.25rem 0 .5rem}
 h2{font-size:1.25rem;margin:1.75rem 0 .5rem}
 h3{font-size:1.05rem;margin:1.25rem 0 .25rem}
-p,li{max-width:40rem}
+p,ul>li{max-width:40rem}
+.notice{max-width:none}
 .muted{color:var(--muted)}
 .card{background:#fff;border:1px solid var(--line);border-radius:.5rem;padding:1rem 1.1rem;margin:.9rem 0}
 .card>h2:first-child{margin-top:.25rem}

@@ -1,22 +1,19 @@
 import path from 'node:path'
 import { isValidDid } from '@atproto/syntax'
-import { checkUrl, ConfigError, envBool, envInt, envStr } from '../shared/config/index.ts'
+import { ConfigError, commonCfg, envInt, envStr, readCommonEnv, type CommonEnv } from '../shared/config/index.ts'
 import { checkDatabaseUrl } from '../shared/db/index.ts'
 import { loadFeedsFile, type FeedsFile } from './feeds/definitions.ts'
 
 // Settings in three steps (STYLE.md): readEnv() maps variables, envToCfg() validates and applies
 // defaults, and the result is a typed config. Tests build a FeedgenEnv directly.
 
-export interface FeedgenEnv {
+export interface FeedgenEnv extends CommonEnv {
   dataDir?: string
   databaseUrl?: string
-  firehoseUrl?: string
-  plcUrl?: string
   port?: number
   hostname?: string
   serviceDid?: string
   feedsFile?: string
-  allowPrivateNetwork?: boolean
 }
 
 export interface FeedgenConfig {
@@ -40,22 +37,17 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): FeedgenEnv {
   return {
     dataDir: envStr(env, 'DATA_DIR'),
     databaseUrl: envStr(env, 'DATABASE_URL'),
-    firehoseUrl: envStr(env, 'FIREHOSE_URL'),
-    plcUrl: envStr(env, 'PLC_URL'),
+    ...readCommonEnv(env),
     port: envInt(env, 'FEEDGEN_PORT', { min: 0, max: 65535 }),
     hostname: envStr(env, 'FEEDGEN_HOSTNAME'),
     serviceDid: envStr(env, 'FEEDGEN_SERVICE_DID'),
     feedsFile: envStr(env, 'FEEDS_FILE'),
-    allowPrivateNetwork: envBool(env, 'ALLOW_PRIVATE_NETWORK'),
   }
 }
 
 export function envToCfg(env: FeedgenEnv, overrides: { feeds?: FeedsFile; host?: string } = {}): FeedgenConfig {
   checkDatabaseUrl(env.databaseUrl)
-  const firehoseUrl = env.firehoseUrl ?? 'wss://bsky.network'
-  checkUrl('FIREHOSE_URL', firehoseUrl, ['ws:', 'wss:', 'http:', 'https:'])
-  const plcUrl = (env.plcUrl ?? 'https://plc.directory').replace(/\/+$/, '')
-  checkUrl('PLC_URL', plcUrl, ['http:', 'https:'])
+  const common = commonCfg(env)
   const hostname = env.hostname ?? 'localhost'
   if (!/^[a-z0-9.-]+(:\d+)?$/i.test(hostname)) {
     throw new ConfigError(`FEEDGEN_HOSTNAME must be a bare host name like feeds.example.org, got "${hostname}"`)
@@ -75,8 +67,7 @@ export function envToCfg(env: FeedgenEnv, overrides: { feeds?: FeedsFile; host?:
       version: '0.1.0',
     },
     db: { sqlitePath: path.join(dataDir, 'feedgen.sqlite') },
-    firehose: { url: firehoseUrl },
-    identity: { plcUrl, allowPrivateNetwork: env.allowPrivateNetwork ?? false },
+    ...common,
     feedsFile,
     feeds,
   }

@@ -1,23 +1,20 @@
 import path from 'node:path'
 import { isValidDid } from '@atproto/syntax'
-import { checkUrl, ConfigError, envBool, envInt, envList, envStr } from '../shared/config/index.ts'
+import { ConfigError, commonCfg, envInt, envList, envStr, readCommonEnv, type CommonEnv } from '../shared/config/index.ts'
 import { checkDatabaseUrl } from '../shared/db/index.ts'
 
 // Settings in three steps (STYLE.md): readEnv() maps variables, envToCfg() validates and applies
 // defaults. The signing key is kept apart from the rest of the config (secrets).
 
-export interface LabelerEnv {
+export interface LabelerEnv extends CommonEnv {
   dataDir?: string
   databaseUrl?: string
-  firehoseUrl?: string
-  plcUrl?: string
   port?: number
   hostname?: string
   did?: string
   signingKey?: string
   adminPassword?: string
   langs?: string[]
-  allowPrivateNetwork?: boolean
 }
 
 export interface LabelerConfig {
@@ -41,15 +38,13 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): LabelerEnv {
   return {
     dataDir: envStr(env, 'DATA_DIR'),
     databaseUrl: envStr(env, 'DATABASE_URL'),
-    firehoseUrl: envStr(env, 'FIREHOSE_URL'),
-    plcUrl: envStr(env, 'PLC_URL'),
+    ...readCommonEnv(env),
     port: envInt(env, 'LABELER_PORT', { min: 0, max: 65535 }),
     hostname: envStr(env, 'LABELER_HOSTNAME'),
     did: envStr(env, 'LABELER_DID'),
     signingKey: envStr(env, 'LABELER_SIGNING_KEY'),
     adminPassword: envStr(env, 'LABELER_ADMIN_PASSWORD'),
     langs: envList(env, 'LABELER_LANGS'),
-    allowPrivateNetwork: envBool(env, 'ALLOW_PRIVATE_NETWORK'),
   }
 }
 
@@ -62,10 +57,7 @@ export function envToCfg(env: LabelerEnv, overrides: { host?: string } = {}): { 
   if (!env.signingKey) throw new ConfigError(`LABELER_SIGNING_KEY is not set: it is the hex secp256k1 private key labels are signed with (${KEY_HELP})`)
   const keyHex = env.signingKey.replace(/^0x/, '').toLowerCase()
   if (!/^[0-9a-f]{64}$/.test(keyHex)) throw new ConfigError(`LABELER_SIGNING_KEY must be 64 hexadecimal characters (a secp256k1 private key; ${KEY_HELP})`)
-  const firehoseUrl = env.firehoseUrl ?? 'wss://bsky.network'
-  checkUrl('FIREHOSE_URL', firehoseUrl, ['ws:', 'wss:', 'http:', 'https:'])
-  const plcUrl = (env.plcUrl ?? 'https://plc.directory').replace(/\/+$/, '')
-  checkUrl('PLC_URL', plcUrl, ['http:', 'https:'])
+  const common = commonCfg(env)
   const hostname = env.hostname ?? 'localhost'
   if (!/^[a-z0-9.-]+(:\d+)?$/i.test(hostname)) throw new ConfigError(`LABELER_HOSTNAME must be a bare host name like labels.example.org, got "${hostname}"`)
   const langs = (env.langs ?? []).map((l) => l.toLowerCase())
@@ -75,8 +67,7 @@ export function envToCfg(env: LabelerEnv, overrides: { host?: string } = {}): { 
       service: { port: env.port ?? 3001, host: overrides.host, hostname, publicUrl: `https://${hostname}`, version: '0.1.0' },
       did: env.did,
       db: { sqlitePath: path.join(path.resolve(env.dataDir ?? './data'), 'labeler.sqlite') },
-      firehose: { url: firehoseUrl },
-      identity: { plcUrl, allowPrivateNetwork: env.allowPrivateNetwork ?? false },
+      ...common,
       langs,
     },
     secrets: { signingKeyHex: keyHex, adminPassword: env.adminPassword },

@@ -63,3 +63,27 @@ export function parseDuration(value: string): number | undefined {
   const unit = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 'ms' | 's' | 'm' | 'h' | 'd']
   return n * unit
 }
+
+/** Settings both services read the same way. */
+export interface CommonEnv {
+  firehoseUrl?: string
+  plcUrl?: string
+  allowPrivateNetwork?: boolean
+}
+
+export function readCommonEnv(env: Env): CommonEnv {
+  return {
+    firehoseUrl: envStr(env, 'FIREHOSE_URL'),
+    plcUrl: envStr(env, 'PLC_URL'),
+    allowPrivateNetwork: envBool(env, 'ALLOW_PRIVATE_NETWORK'),
+  }
+}
+
+/** FIREHOSE_URL, PLC_URL and ALLOW_PRIVATE_NETWORK, checked, with their defaults. */
+export function commonCfg(env: CommonEnv): { firehose: { url: string }; identity: { plcUrl: string; allowPrivateNetwork: boolean } } {
+  const url = env.firehoseUrl ?? 'wss://bsky.network'
+  checkUrl('FIREHOSE_URL', url, ['ws:', 'wss:', 'http:', 'https:'])
+  const plcUrl = (env.plcUrl ?? 'https://plc.directory').replace(/\/+$/, '')
+  checkUrl('PLC_URL', plcUrl, ['http:', 'https:'])
+  return { firehose: { url }, identity: { plcUrl, allowPrivateNetwork: env.allowPrivateNetwork ?? false } }
+}

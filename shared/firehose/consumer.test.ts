@@ -2,9 +2,10 @@
 // malformed frames, error frames or to drop a connection at a chosen frame. The end-to-end path with a
 // real PDS is covered in test/feedgen*.test.ts.
 import type { AddressInfo } from 'node:net'
+import { decode, decodeFirst, encode, toBytes } from '@atcute/cbor'
 import { afterEach, describe, expect, test } from 'vitest'
 import { WebSocketServer, type WebSocket } from 'ws'
-import { errorFrame, infoFrame, postCommit } from '../../test/helpers/frames.ts'
+import { errorFrame, frame, infoFrame, postCommit } from '../../test/helpers/frames.ts'
 import { rootLogger } from '../logger.ts'
 import { FirehoseConsumer, type FirehoseConsumerOptions } from './consumer.ts'
 import type { FirehoseEvent } from './events.ts'
@@ -250,3 +251,58 @@ describe('FirehoseConsumer', () => {
     expect(c.metrics.connected).toBe(false)
   })
 })
+
+describe('FirehoseConsumer under garbage', () => {
+  test('10,000 malformed frames (truncated CBOR, wrong types, huge lengths, bad CARs) are counted; the stream goes on', async () => {
+    const good = await makeLog(200)
+    const valid = good.get(1) as Uint8Array
+    let seed = 42
+    const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32)
+    const kinds: ((i: number) => Uint8Array)[] = [
+      // a valid commit cut short
+      () => valid.subarray(0, 1 + Math.floor(rand() * (valid.length - 2))),
+      // a header, then a body of the wrong type
+      () => frame({ op: 1, t: '#commit' }, 'not a map'),
+      () => frame({ op: 1, t: '#commit' }, { seq: 'x', repo: 5, ops: 'no' }),
+      () => frame({ op: 1, t: '#account' }, { seq: 1, did: 'did:plc:x', active: 'maybe' }),
+      // a byte string that claims 2^40 bytes
+      () => Uint8Array.of(...encode({ op: 1, t: '#commit' }), 0x5b, 0, 0, 1, 0, 0, 0, 0, 0, 1, 2, 3),
+      // a wanted create op whose CAR is garbage
+      () =>
+        frame(
+          { op: 1, t: '#commit' },
+          { seq: 1, repo: 'did:plc:x', rev: 'r', time: 't', ops: [{ action: 'create', path: 'app.bsky.feed.post/1', cid: decodeFirstCid(valid) }], blocks: encodeBytes(rand) },
+        ),
+      // random bytes behind an invalid initial byte
+      () => Uint8Array.of(0xff, ...Array.from({ length: 1 + Math.floor(rand() * 64) }, () => Math.floor(rand() * 256))),
+    ]
+    const garbage = Array.from({ length: 10_000 }, (_, i) => (kinds[i % kinds.length] as (i: number) => Uint8Array)(i))
+    const relay = await fakeRelay(good, (ws) => {
+      let g = 0
+      for (const [, f] of good) {
+        ws.send(f)
+        for (let k = 0; k < 50; k++) ws.send(garbage[g++] as Uint8Array)
+      }
+    })
+    cleanups.push(relay.close)
+    const store = memoryStore()
+    const c = consumer({ service: relay.url, ...store })
+    await c.start()
+    await until(() => c.metrics.frames === 200 + 10_000, 'all frames', 30_000)
+    await until(() => store.state.cursor === 200, 'all good events')
+    expect(store.state.seqs).toEqual(range(1, 200))
+    expect(c.metrics.malformed).toBe(10_000)
+    expect(c.metrics.connected).toBe(true)
+    expect(c.metrics.reconnects).toBe(0)
+  })
+})
+
+/** the CID link of the first op in a valid commit frame (to build a commit whose CAR is broken) */
+function decodeFirstCid(valid: Uint8Array): unknown {
+  const [, rest] = decodeFirst(valid)
+  return (decode(rest) as { ops: { cid: unknown }[] }).ops[0]?.cid
+}
+
+function encodeBytes(rand: () => number): unknown {
+  return toBytes(Uint8Array.from({ length: 16 + Math.floor(rand() * 200) }, () => Math.floor(rand() * 256)))
+}

@@ -128,14 +128,6 @@ describe('FeedMatcher.match: include rules', () => {
     expect(m.match(post({ author: CAROL, text: 'hoi' }))).toEqual([{ feed: 'list', reason: 'list' }])
   })
 
-  test('includesAuthor reports list or author, and undefined for unknown feeds', () => {
-    const membership = new FakeMembership().add(LIST, BOB)
-    const m = matcher(defs(`id: f\nname: F\ninclude:\n  authors: [${ALICE}]\n  lists: [${LIST}]`), membership)
-    expect(m.includesAuthor('f', ALICE)).toBe('author')
-    expect(m.includesAuthor('f', BOB)).toBe('list')
-    expect(m.includesAuthor('f', CAROL)).toBeUndefined()
-    expect(m.includesAuthor('nope', ALICE)).toBeUndefined()
-  })
 })
 
 describe('FeedMatcher.match: require, exclude, replies', () => {

@@ -53,12 +53,6 @@ export class FeedMatcher {
     this.#anyKeywords = this.#feeds.some((f) => f.keywords !== undefined || f.excludeKeywords !== undefined)
   }
 
-  /** Is this author included in the feed by a list or by name (used for reposts and re-evaluation)? */
-  includesAuthor(feedId: string, did: string): MatchReason | undefined {
-    const f = this.#feeds.find((x) => x.def.id === feedId)
-    return f ? this.#authorReason(f, did) : undefined
-  }
-
   #authorReason(f: CompiledFeed, did: string): 'list' | 'author' | undefined {
     if (f.authors.has(did)) return 'author'
     for (const list of f.def.include.lists) if (this.#membership.isMember(list, did)) return 'list'

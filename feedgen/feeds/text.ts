@@ -9,18 +9,6 @@ export function foldWords(text: string): string[] {
   return text.normalize('NFKD').replace(MARKS, '').toLowerCase().match(WORDS) ?? []
 }
 
-/** The folded text as " w1 w2 … ", so a keyword phrase matches with a plain substring search. */
-export function foldForSearch(text: string): string {
-  const words = foldWords(text)
-  return words.length === 0 ? ' ' : ` ${words.join(' ')} `
-}
-
-/** A keyword or phrase folded the same way (" den haag "), or undefined when it has no letters. */
-export function foldKeyword(keyword: string): string | undefined {
-  const words = foldWords(keyword)
-  return words.length === 0 ? undefined : ` ${words.join(' ')} `
-}
-
 const ASCII = /^[\x00-\x7f]*$/
 
 /** The text lowercased with diacritics removed (a fast path for plain ASCII, the common case). */

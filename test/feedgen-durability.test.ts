@@ -6,7 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, expect, test } from 'vitest'
-import { getSkeleton, startFeedgen, waitFor, walkFeed } from './helpers/feedgen.ts'
+import { caughtUp, getSkeleton, startFeedgen, waitFor, walkFeed } from './helpers/feedgen.ts'
 import { freePort, pdsSeq, TestNetwork, type TestAccount } from './helpers/network.ts'
 import { post } from './helpers/records.ts'
 
@@ -204,6 +204,35 @@ test('with the firehose unreachable the service keeps answering and retries with
     expect(res.body.feed).toEqual([])
     expect(fg.service.ctx.firehose.metrics.connected).toBe(false)
   } finally {
+    await fg.close()
+  }
+})
+
+test('restarting the PDS under the running services: both reconnect with backoff and resume from their cursor', async () => {
+  const { labelerCaughtUp, setupLabelerIdentity, startLabeler } = await import('./helpers/labeler.ts')
+  const tag = 'pdsrestart'
+  const feed = `at://${org.did}/app.bsky.feed.generator/${tag}`
+  const fg = await startFeedgen(net, feedsYaml(tag))
+  const account = await net.createAccount('herstart')
+  const port = await freePort()
+  const lab = await startLabeler(net, await setupLabelerIdentity(net, account, `http://localhost:${port}`), { port })
+  try {
+    const before = await post(writers[0] as TestAccount, `Voor de herstart #${tag}`)
+    await caughtUp(net, fg)
+    await net.restartPds(500)
+    // posts made right after the restart, possibly before the services are back
+    const after = [
+      await post(writers[1] as TestAccount, `Na de herstart #${tag}`),
+      await post(writers[2] as TestAccount, `nog 2 kilo tot mijn goal weight, niet eten tot vrijdag #thinspo #${tag}`),
+    ]
+    await waitFor(() => fg.service.ctx.firehose.metrics.reconnects > 0 && fg.service.ctx.firehose.metrics.connected, 'the feed generator to reconnect')
+    await caughtUp(net, fg)
+    await labelerCaughtUp(net, lab)
+    expect(new Set(await walkFeed(fg.url, feed))).toEqual(new Set([before.uri, ...after.map((p) => p.uri)]))
+    expect((await lab.service.store.currentLabels(after[1]!.uri)).map((l) => l.val)).toContain('pro-ed')
+    expect(lab.service.ctx.firehose.metrics.reconnects).toBeGreaterThan(0)
+  } finally {
+    await lab.close()
     await fg.close()
   }
 })

@@ -36,7 +36,8 @@ export class TestNetwork {
   readonly pdsUrl: string
   readonly pdsPort: number
   readonly plcServer: plc.PlcServer
-  readonly pds: pds.PDS
+  pds: pds.PDS
+  #env: pds.ServerEnvironment | undefined
   readonly dirs: string[]
 
   private constructor(plcUrl: string, pdsUrl: string, pdsPort: number, plcServer: plc.PlcServer, server: pds.PDS, dirs: string[]) {
@@ -90,7 +91,19 @@ export class TestNetwork {
     const secrets = pds.envToSecrets(env)
     const server = await pds.PDS.create(cfg, secrets)
     await server.start()
-    return new TestNetwork(plcUrl, `http://localhost:${port}`, port, plcServer, server, [dataDirectory, blobstore])
+    const net = new TestNetwork(plcUrl, `http://localhost:${port}`, port, plcServer, server, [dataDirectory, blobstore])
+    net.#env = env
+    return net
+  }
+
+  /** Stops the PDS and starts it again on the same port and data (its firehose history survives). */
+  async restartPds(downMs = 0): Promise<void> {
+    const env = this.#env as pds.ServerEnvironment
+    await this.pds.destroy()
+    if (downMs > 0) await new Promise((r) => setTimeout(r, downMs))
+    const server = await pds.PDS.create(pds.envToCfg(env), pds.envToSecrets(env))
+    await server.start()
+    this.pds = server
   }
 
   /** A real account on the PDS (handle gets `.test`), logged in. */

@@ -99,6 +99,7 @@ export class Classifier {
   readonly #rules = new Map<RuleLang, LangRules>()
   readonly #context = new Map<RuleLang, LangContext>()
   readonly #negators = new Set<string>()
+  readonly #negationBreakers = new Set<string>()
   readonly #firstPerson = new Set<string>()
   readonly #vocab = new Set<string>()
   readonly #cues: CueLayer
@@ -133,6 +134,7 @@ export class Classifier {
       for (const w of cm.words) this.#vocab.add(w)
       for (const c of ctx) {
         for (const w of c.negators ?? []) this.#negators.add(w)
+        for (const w of c.negationBreakers ?? []) this.#negationBreakers.add(w)
         for (const w of c.firstPerson ?? []) this.#firstPerson.add(w)
       }
     }
@@ -301,13 +303,14 @@ export class Classifier {
     return { labels, lang, suppressed }
   }
 
-  /** A negator within the window before token `start`, in the same sentence. */
+  /** A negator within the window before token `start`, in the same sentence, unless a negation
+   *  breaker follows it ("can't stop thinking about" is not a negation of "thinking about"). */
   #negated(doc: NormalisedDoc, start: number): boolean {
     const window = this.#scoring.negationWindow
     for (let i = start - 1; i >= 0 && i >= start - window; i--) {
       const t = doc.tokens[i] as string
       if (t === BOUNDARY) return false
-      if (this.#negators.has(t)) return true
+      if (this.#negators.has(t)) return !(i + 1 < start && this.#negationBreakers.has(doc.tokens[i + 1] as string))
     }
     return false
   }

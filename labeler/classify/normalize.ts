@@ -39,6 +39,8 @@ const MARKS = /\p{M}+/gu
 const APOSTROPHES = /[’‘`´ʼ]/gu
 // an apostrophe next to a letter is dropped: don't → dont, 'k → k, m'n → mn
 const INNER_APOSTROPHE = /(?<=\p{L})'|'(?=\p{L})/gu
+// Dutch (and Flemish) clitics standing alone: "zie 't niet" → "zie het niet", "'k wil" → "ik wil"
+const CLITIC = /(^|[^\p{L}\p{N}'])'([tk])(?![\p{L}\p{N}'])/gu
 const ELONGATED = /(\p{L})\1{2,}/gu
 const DOUBLE = /(\p{L})\1+/gu
 const TOKEN = /\/(?:jk|j|hj|lh|s|srs|gen|nm)(?![\p{L}\p{N}])|[\p{L}\p{N}]+(?:[.,]\p{N}+)*|[€$£%<>+=]|\p{Extended_Pictographic}|[.!?\n]+/gu
@@ -91,10 +93,12 @@ export function undoLeet(word: string): string {
   return out
 }
 
-/** Lowercase, accents folded, apostrophes inside words dropped, leetspeak undone. */
+/** Lowercase, accents folded, Dutch clitics 't and 'k written out, apostrophes inside words dropped,
+ *  leetspeak undone. */
 function foldPart(s: string): string {
   let t = s.toLowerCase().replace(APOSTROPHES, "'")
   if (/[^\x00-\x7f]/.test(t)) t = t.normalize('NFD').replace(MARKS, '').normalize('NFC')
+  if (t.includes("'")) t = t.replace(CLITIC, (_m, pre: string, c: string) => `${pre}${c === 't' ? 'het' : 'ik'}`)
   t = t.replace(INNER_APOSTROPHE, '')
   return t.replace(WORDISH, undoLeet)
 }

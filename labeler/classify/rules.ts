@@ -82,6 +82,8 @@ export interface ContextFile {
   version: string
   lang: RuleLang
   negators?: string[]
+  /** words that undo a negator right before them: "can't STOP thinking about", "kan niet STOPPEN met" */
+  negationBreakers?: string[]
   firstPerson?: string[]
   markers: MarkerSpec[]
   scoring?: ScoringSettings
@@ -180,7 +182,7 @@ export function validateContextFile(file: string, data: unknown): ContextFile {
   if (typeof f !== 'object' || f === null) fail(file, '$', 'must be an object')
   checkVersion(file, f.version)
   if (!RULE_LANGS.includes(f.lang)) fail(file, 'lang', 'must be nl, en or any')
-  for (const key of ['negators', 'firstPerson'] as const) {
+  for (const key of ['negators', 'firstPerson', 'negationBreakers'] as const) {
     const v = f[key]
     if (v !== undefined && (!Array.isArray(v) || v.some((s) => typeof s !== 'string' || normalisePhrase(s).length !== 1))) {
       fail(file, key, 'must be a list of single words')

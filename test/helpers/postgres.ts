@@ -2,7 +2,7 @@
 // directory, on a free loopback port, trust auth, fsync off (test data is thrown away). Nothing is read
 // from or written to the machine's own cluster. Set PLEIN_TEST_PG_URL to use a server you run yourself.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import pg from 'pg'
@@ -88,9 +88,28 @@ export async function startPostgres(): Promise<PostgresServer> {
     stop: async () => {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once('exit', r))
-        child.kill('SIGINT') // fast shutdown
+        // @NOTE signal the postmaster itself: as root the child is `runuser`, which ignores SIGINT (it was
+        // killed after 10 s and left postgres running without a parent)
+        let pid = NaN
+        try {
+          pid = Number(readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0])
+        } catch {
+          // no pid file: signal the child
+        }
+        const signal = (sig: NodeJS.Signals) => {
+          try {
+            if (Number.isInteger(pid) && pid > 0) process.kill(pid, sig)
+            else child.kill(sig)
+          } catch {
+            // already gone
+          }
+        }
+        signal('SIGINT') // fast shutdown
         await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))])
-        if (child.exitCode === null) child.kill('SIGKILL')
+        if (child.exitCode === null) {
+          signal('SIGKILL')
+          child.kill('SIGKILL')
+        }
       }
       rmSync(dir, { recursive: true, force: true })
     },

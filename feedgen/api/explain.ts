@@ -1,4 +1,4 @@
-import { AtUri } from '@atproto/syntax'
+import { AtUri, isValidAtUri, isValidRecordKey } from '@atproto/syntax'
 import { InvalidRequestError } from '@atproto/xrpc-server'
 import { sql } from 'kysely'
 import type { HttpServer } from '../../shared/http/index.ts'
@@ -50,8 +50,10 @@ export default function register(server: HttpServer, ctx: AppContext, matcher: F
       if (!raw) throw new InvalidRequestError('uri is required (the at:// URI of a post)')
       let uri: string
       try {
+        // @NOTE AtUri alone accepts any record key (`<script>`, `..`, NUL): check the syntax first
+        if (!isValidAtUri(raw)) throw new Error()
         const u = new AtUri(raw)
-        if (u.collection !== 'app.bsky.feed.post' || !u.rkey) throw new Error()
+        if (u.collection !== 'app.bsky.feed.post' || !isValidRecordKey(u.rkey)) throw new Error()
         uri = u.toString()
       } catch {
         throw new InvalidRequestError('uri must be the at:// URI of a post')

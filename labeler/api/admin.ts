@@ -1,3 +1,4 @@
+import { fromString as parseCid } from '@atcute/cid'
 import { isValidAtUri, isValidDid } from '@atproto/syntax'
 import { AuthRequiredError, InvalidRequestError, XRPCError, ResponseType } from '@atproto/xrpc-server'
 import type { Handler, HttpServer } from '../../shared/http/index.ts'
@@ -152,7 +153,11 @@ function actionInput(body: unknown): ManualLabelInput {
   if (typeof b.uri !== 'string' || b.uri.length > 8192 || !(isValidDid(b.uri) || isValidAtUri(b.uri))) throw new InvalidRequestError('uri must be an at:// URI or an account DID')
   if (b.cid !== undefined && typeof b.cid !== 'string') throw new InvalidRequestError('cid must be a string')
   if (b.cid && isValidDid(b.uri)) throw new InvalidRequestError('cid is for records: an account label (uri = DID) has none')
+  if (b.cid && !isCid(b.cid)) throw new InvalidRequestError('cid must be the CID of a version of the record')
   if (typeof b.val !== 'string' || b.val === '') throw new InvalidRequestError('val is required')
+  // @NOTE checked here too, not only in the label store: a negation that changes no label writes no
+  // label, but it does write the audit log and the manual decision
+  if (b.val.length > 128 || !/^[a-z!][a-z-]*$/.test(b.val)) throw new InvalidRequestError('val must be a label value: lowercase letters and hyphens')
   const input: ManualLabelInput = { uri: b.uri, val: b.val, reason: text(b.reason, 'reason', 2000), moderator: moderatorName(b.moderator) }
   if (b.cid !== undefined && b.cid !== '') input.cid = b.cid as string
   if (b.reportId !== undefined) {
@@ -160,6 +165,15 @@ function actionInput(body: unknown): ManualLabelInput {
     input.reportId = b.reportId
   }
   return input
+}
+
+function isCid(s: string): boolean {
+  try {
+    parseCid(s)
+    return true
+  } catch {
+    return false
+  }
 }
 
 function text(v: unknown, name: string, max: number): string {

@@ -32,13 +32,20 @@ export class AutoLabeler {
 
   async handleBatch(events: FirehoseEvent[], cursor: number): Promise<void> {
     const inputs: LabelInput[] = []
+    // @NOTE the batch is written at the end, in one transaction: a delete or an edit later in the same
+    // batch (a post deleted right after it was made, seen together after a restart) must also see the
+    // labels decided earlier in the batch, not only those already in the store
+    const pending = new Map<string, LabelInput[]>()
     for (const evt of events) {
       if (evt.type !== 'commit') continue
       for (const op of evt.ops) {
         if (op.collection !== POST_COLLECTION) continue
         try {
-          if (op.action === 'delete') inputs.push(...(await this.#negateAll(op.uri)))
-          else if (op.record && op.cid) inputs.push(...(await this.#classify(op.uri, op.cid, op.record, op.action === 'update')))
+          let decided: LabelInput[] = []
+          if (op.action === 'delete') decided = await this.#negateAll(op.uri, pending)
+          else if (op.record && op.cid) decided = await this.#classify(op.uri, op.cid, op.record, op.action === 'update', pending)
+          inputs.push(...decided)
+          if (decided.length > 0) pending.set(op.uri, [...(pending.get(op.uri) ?? []), ...decided])
         } catch (err) {
           this.#logger.warn({ err, uri: op.uri }, 'skipping a post that could not be labelled')
         }
@@ -47,7 +54,19 @@ export class AutoLabeler {
     await this.#store.apply(inputs, { cursor: { id: FIREHOSE_CURSOR_ID, seq: cursor }, automatic: true })
   }
 
-  async #classify(uri: string, cid: string, record: Record<string, unknown>, update: boolean): Promise<LabelInput[]> {
+  /** The labels in force on `uri`: the store's, with the decisions pending in this batch on top. */
+  async #current(uri: string, pending: Map<string, LabelInput[]>): Promise<{ cid: string | undefined; val: string; automatic: boolean }[]> {
+    const state = new Map<string, { cid: string | undefined; val: string; automatic: boolean }>()
+    for (const l of await this.#store.currentLabels(uri)) state.set(`${l.cid ?? ''} ${l.val}`, { cid: l.cid, val: l.val, automatic: l.automatic })
+    for (const input of pending.get(uri) ?? []) {
+      const key = `${input.cid ?? ''} ${input.val}`
+      if (input.neg) state.delete(key)
+      else state.set(key, { cid: input.cid, val: input.val, automatic: state.get(key)?.automatic ?? true })
+    }
+    return [...state.values()]
+  }
+
+  async #classify(uri: string, cid: string, record: Record<string, unknown>, update: boolean, pending: Map<string, LabelInput[]>): Promise<LabelInput[]> {
     const text = typeof record.text === 'string' ? record.text : ''
     const langs = Array.isArray(record.langs) ? record.langs.filter((l): l is string => typeof l === 'string') : undefined
     const result = this.#classifier.classify({ text, langs, alt: altTexts(record.embed), tags: tagFacets(record) })
@@ -58,15 +77,15 @@ export class AutoLabeler {
     if (update) {
       // labels of the earlier version that the edited post no longer earns
       const keep = new Set(out.map((l) => l.val))
-      for (const cur of await this.#store.currentLabels(uri)) {
+      for (const cur of await this.#current(uri, pending)) {
         if (cur.automatic && (!keep.has(cur.val) || cur.cid !== cid)) out.push({ uri, cid: cur.cid, val: cur.val, neg: true, reasons: ['post edited'] })
       }
     }
     return out
   }
 
-  async #negateAll(uri: string): Promise<LabelInput[]> {
-    const current = await this.#store.currentLabels(uri)
+  async #negateAll(uri: string, pending: Map<string, LabelInput[]>): Promise<LabelInput[]> {
+    const current = await this.#current(uri, pending)
     return current.map((l) => ({ uri, cid: l.cid, val: l.val, neg: true, reasons: ['post deleted'] }))
   }
 }

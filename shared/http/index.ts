@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
+import { isValidNsid } from '@atproto/syntax'
 import { XRPCError } from '@atproto/xrpc-server'
 import { WebSocketServer, type WebSocket } from 'ws'
 import type { Logger } from '../logger.ts'
@@ -25,6 +26,13 @@ export type Handler = (ctx: RequestContext) => Promise<HandlerResult> | HandlerR
 interface Route {
   method: 'GET' | 'POST'
   handler: Handler
+  /** query parameters that may be given more than once (lists); any other given twice is an InvalidRequest */
+  repeatable: ReadonlySet<string>
+}
+
+export interface RouteOptions {
+  /** query parameters that are lists (e.g. queryLabels' `uriPatterns`); every other parameter must appear at most once */
+  repeatable?: string[]
 }
 
 /** Handles an XRPC subscription (a WebSocket at /xrpc/<nsid>) once the upgrade is accepted. */
@@ -45,14 +53,14 @@ export class HttpServer {
   }
 
   /** XRPC query (GET /xrpc/<nsid>) */
-  query(nsid: string, handler: Handler): this {
-    this.#routes.set(`/xrpc/${nsid}`, { method: 'GET', handler })
+  query(nsid: string, handler: Handler, opts: RouteOptions = {}): this {
+    this.#routes.set(`/xrpc/${nsid}`, { method: 'GET', handler, repeatable: new Set(opts.repeatable) })
     return this
   }
 
   /** XRPC procedure (POST /xrpc/<nsid>, JSON body) */
-  procedure(nsid: string, handler: Handler): this {
-    this.#routes.set(`/xrpc/${nsid}`, { method: 'POST', handler })
+  procedure(nsid: string, handler: Handler, opts: RouteOptions = {}): this {
+    this.#routes.set(`/xrpc/${nsid}`, { method: 'POST', handler, repeatable: new Set(opts.repeatable) })
     return this
   }
 
@@ -62,14 +70,14 @@ export class HttpServer {
     return this
   }
 
-  get(path: string, handler: Handler): this {
-    this.#routes.set(path, { method: 'GET', handler })
+  get(path: string, handler: Handler, opts: RouteOptions = {}): this {
+    this.#routes.set(path, { method: 'GET', handler, repeatable: new Set(opts.repeatable) })
     return this
   }
 
   /** POST with a JSON body on a plain path (not XRPC), e.g. an admin API */
-  post(path: string, handler: Handler): this {
-    this.#routes.set(path, { method: 'POST', handler })
+  post(path: string, handler: Handler, opts: RouteOptions = {}): this {
+    this.#routes.set(path, { method: 'POST', handler, repeatable: new Set(opts.repeatable) })
     return this
   }
 
@@ -104,8 +112,13 @@ export class HttpServer {
         }
       })
     })
-    server.on('clientError', (_err, socket) => {
-      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n')
+    server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+      // a request node:http cannot parse (e.g. a URL or headers over its 16 kB limit): still an XRPC error body
+      if (!socket.writable) return
+      const tooLarge = err.code === 'HPE_HEADER_OVERFLOW'
+      const payload = JSON.stringify({ error: 'InvalidRequest', message: tooLarge ? 'request URL or headers too large' : 'malformed HTTP request' })
+      const status = tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request'
+      socket.end(`HTTP/1.1 ${status}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(payload)}\r\nConnection: close\r\n\r\n${payload}`)
     })
     this.#server = server
     await new Promise<void>((resolve, reject) => {
@@ -145,7 +158,10 @@ export class HttpServer {
       return this.#sendError(res, 400, 'InvalidRequest', 'this is a subscription: connect with a WebSocket')
     }
     if (!route) {
-      if (url.pathname.startsWith('/xrpc/')) return this.#sendError(res, 501, 'MethodNotImplemented', 'method not implemented')
+      if (url.pathname.startsWith('/xrpc/')) {
+        if (!isValidNsid(url.pathname.slice('/xrpc/'.length))) return this.#sendError(res, 400, 'InvalidRequest', 'invalid xrpc path')
+        return this.#sendError(res, 501, 'MethodNotImplemented', 'method not implemented')
+      }
       return this.#sendError(res, 404, 'NotFound', 'not found')
     }
     if (req.method === 'OPTIONS') {
@@ -156,6 +172,8 @@ export class HttpServer {
     if (method !== route.method) {
       return this.#sendError(res, 405, 'InvalidRequest', `use ${route.method} for ${url.pathname}`)
     }
+    const repeated = [...url.searchParams.keys()].find((k, i, keys) => keys.indexOf(k) !== i && !route.repeatable.has(k))
+    if (repeated !== undefined) return this.#sendError(res, 400, 'InvalidRequest', `parameter ${JSON.stringify(repeated.slice(0, 64))} given more than once`)
     try {
       let body: unknown
       if (route.method === 'POST') body = await readJsonBody(req)

@@ -40,5 +40,5 @@ export default function register(server: HttpServer, ctx: LabelerContext): void 
       if (err instanceof InvalidCursorError) throw new InvalidRequestError('malformed cursor')
       throw err
     }
-  })
+  }, { repeatable: ['uriPatterns', 'sources'] })
 }

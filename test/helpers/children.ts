@@ -1,0 +1,108 @@
+// The services as child processes (`node feedgen/bin.ts`, `node labeler/bin.ts`), configured only
+// through their environment, the way an operator runs them. Every child's environment is built by
+// `serviceEnv` below: the one place where the database a child uses is chosen (today SQLite under
+// DATA_DIR; `databaseUrl` is passed on as DATABASE_URL). Results are read through the services' HTTP
+// endpoints, never by opening their database files.
+import { spawn, type ChildProcess } from 'node:child_process'
+import path from 'node:path'
+import { waitFor } from './feedgen.ts'
+import type { TestNetwork } from './network.ts'
+
+export type ServiceName = 'feedgen' | 'labeler'
+
+const ROOT = path.resolve(import.meta.dirname, '..', '..')
+
+export interface ServiceEnvOptions {
+  /** DATA_DIR: where a SQLite child keeps its files (also holds nothing else the test reads) */
+  dataDir: string
+  /** the HTTP port (FEEDGEN_PORT / LABELER_PORT) */
+  port: number
+  /** DATABASE_URL for the child; unset = SQLite under dataDir */
+  databaseUrl?: string
+  /** service-specific settings (FEEDS_FILE, LABELER_DID, LABELER_SIGNING_KEY, …) */
+  extra?: Record<string, string>
+}
+
+/** The environment of a service child process against the test network's PDS firehose and PLC. */
+export function serviceEnv(service: ServiceName, net: TestNetwork, opts: ServiceEnvOptions): Record<string, string> {
+  const env: Record<string, string> = {
+    DATA_DIR: opts.dataDir,
+    FIREHOSE_URL: net.firehoseUrl,
+    PLC_URL: net.plcUrl,
+    ALLOW_PRIVATE_NETWORK: 'true',
+    LOG_LEVEL: process.env.PLEIN_TEST_CHILD_LOGS ? 'info' : 'warn',
+  }
+  if (service === 'feedgen') {
+    env.FEEDGEN_PORT = String(opts.port)
+    env.FEEDGEN_HOSTNAME = 'feeds.test'
+  } else {
+    env.LABELER_PORT = String(opts.port)
+    env.LABELER_HOSTNAME = 'labels.test'
+  }
+  if (opts.databaseUrl !== undefined) env.DATABASE_URL = opts.databaseUrl
+  return { ...env, ...opts.extra }
+}
+
+export interface ServiceChild {
+  child: ChildProcess
+  url: string
+  /** resolves with the exit code (or the signal name) */
+  exited: Promise<number | string>
+  /** the last 8 kB of stderr, for failure messages */
+  stderr: () => string
+}
+
+/** Starts `node <service>/bin.ts` with exactly `env` on top of this process's environment. */
+export function spawnService(service: ServiceName, env: Record<string, string>): ServiceChild {
+  const port = env[service === 'feedgen' ? 'FEEDGEN_PORT' : 'LABELER_PORT']
+  const child = spawn(process.execPath, [`${service}/bin.ts`], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', process.env.PLEIN_TEST_CHILD_LOGS ? 'inherit' : 'ignore', 'pipe'],
+  })
+  let stderr = ''
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr = (stderr + d.toString()).slice(-8192)
+    if (process.env.PLEIN_TEST_CHILD_LOGS) process.stderr.write(d)
+  })
+  const exited = new Promise<number | string>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')))
+  return { child, url: `http://127.0.0.1:${port}`, exited, stderr: () => stderr }
+}
+
+export interface Health {
+  firehose: { connected: boolean; lastSeq: number | null }
+  latestSeq?: number
+}
+
+export async function health(url: string): Promise<Health> {
+  const res = await fetch(`${url}/xrpc/_health`)
+  if (!res.ok) throw new Error(`_health ${res.status}`)
+  return (await res.json()) as Health
+}
+
+/** Waits until the child answers /xrpc/_health (fails early, with its stderr, when it exits). */
+export async function waitHealthy(svc: ServiceChild, timeoutMs = 20_000): Promise<Health> {
+  let exit: number | string | undefined
+  void svc.exited.then((c) => (exit = c))
+  return await waitFor(
+    async () => {
+      if (exit !== undefined) throw new Error(`the child exited (${exit}): ${svc.stderr()}`)
+      return await health(svc.url)
+    },
+    `${svc.url} to answer`,
+    timeoutMs,
+  )
+}
+
+/** SIGKILL: no shutdown code runs, whatever the child was doing. */
+export async function killHard(svc: ServiceChild): Promise<void> {
+  svc.child.kill('SIGKILL')
+  await svc.exited
+}
+
+/** SIGTERM and wait for the graceful stop. */
+export async function stopService(svc: ServiceChild): Promise<void> {
+  if (svc.child.exitCode !== null || svc.child.signalCode !== null) return
+  svc.child.kill('SIGTERM')
+  await svc.exited
+}

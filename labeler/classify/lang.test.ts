@@ -34,6 +34,17 @@ describe('language detection', () => {
     expect(detectLang('🔥🔥', [])).toMatchObject({ lang: 'other', source: 'default' })
   })
 
+  test('a few words without function words and without langs: Dutch or English by letter sequences', () => {
+    expect(detectLang('ongedierte, allemaal', [])).toMatchObject({ lang: 'nl', source: 'guess' })
+    expect(detectLang('cheat day 🍔🍟', [])).toMatchObject({ lang: 'en', source: 'guess' })
+    expect(detectLang('Dziękuję bardzo 😂', [])).toMatchObject({ lang: 'other' })
+  })
+
+  test('words German, French or Spanish share with Dutch or English are no evidence for them', () => {
+    expect(detectLang('rate me 1-10', []).lang).toBe('en')
+    expect(detectLang('die fietsers altijd', []).lang).toBe('nl')
+  })
+
   test('language tags map to nl, en or other', () => {
     expect(mapLangTag('nl-BE')).toBe('nl')
     expect(mapLangTag('en_GB')).toBe('en')

@@ -48,6 +48,15 @@ const STOP: Record<string, Set<string>> = {
   `),
 }
 
+// Short words that German, French or Spanish share with Dutch or English ("me", "no", "die", "de", "en",
+// "je", "was", "hat"): they are no evidence for German, French or Spanish, so those lists drop them.
+const SHARED = words('me no al was hat am im tag so son mal hand over is we in man')
+for (const lang of ['de', 'fr', 'es'] as const) {
+  for (const w of [...(STOP[lang] as Set<string>)]) {
+    if (SHARED.has(w) || (STOP.nl as Set<string>).has(w) || (STOP.en as Set<string>).has(w)) (STOP[lang] as Set<string>).delete(w)
+  }
+}
+
 // letter sequences that are frequent in one language and rare in the other
 const NGRAMS: Record<string, string[]> = {
   nl: ['ij', 'oe', 'aa', 'uu', 'sch', 'cht', 'uw', 'eu', 'ui', 'gg', 'kk', 'oo', 'ee', 'ijk', 'tje', 'tjes', 'lijk'],
@@ -60,8 +69,10 @@ const WORD = /[\p{L}']+/gu
 
 export interface LangGuess {
   lang: Lang
-  /** 'text' when the text decided, 'stated' when the post's langs decided (too little text) */
-  source: 'text' | 'stated' | 'default'
+  /** 'text' when the text decided, 'stated' when the post's langs decided (too little text), 'guess'
+   *  when there were words but no clear signal and no langs (letter sequences pick Dutch or English),
+   *  'default' when there were no words at all */
+  source: 'text' | 'stated' | 'guess' | 'default'
   scores: Record<string, number>
 }
 
@@ -119,7 +130,14 @@ export function detectLang(text: string, stated: readonly string[] = []): LangGu
   if (textEvidence < 1 || wordCount === 0) {
     // too little text to tell: trust the stated language, else 'other'
     if (prior !== undefined) return { lang: mapLangTag(prior), source: 'stated', scores }
-    if (bestScore < 1) return { lang: 'other', source: 'default', scores }
+    if (bestScore < 1) {
+      // no words, or letters Dutch and English do not use: nothing to go on
+      if (wordCount === 0 || (scores.xx as number) > 0) return { lang: 'other', source: 'default', scores }
+      // a few words without function words ("cheat day 🍔", "ongedierte, allemaal", "kms"): not evidence of
+      // another language; the letter sequences pick Dutch or English (a tie reads as English; Dutch and
+      // English posts get both rule sets anyway)
+      return { lang: (scores.nl as number) > (scores.en as number) ? 'nl' : 'en', source: 'guess', scores }
+    }
   }
   const lang: Lang = best === 'nl' || best === 'en' ? best : 'other'
   return { lang, source: 'text', scores }

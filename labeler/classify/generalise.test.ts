@@ -29,6 +29,10 @@ const cases: Case[] = [
   ['sh.nl.niemand-mist-me', 'self-harm', 'nl', 'niemand zou me missen als ik er niet meer ben', 'niemand zou het merken als ik een dag thuiswerk'],
   ['sh.nl.derde-persoon', 'self-harm', 'nl', 'mijn zus zegt dat ze zichzelf iets wil aandoen, wat moet ik doen', 'mijn zus heeft zichzelf een nieuwe fiets cadeau gedaan'],
   ['sh.nl.plan-klaar', 'self-harm', 'nl', 'de pillen liggen klaar', 'de pannenkoeken liggen klaar, kom eten'],
+  ['sh.any.censored-suicide', 'self-harm', 'en', 's*icidal again tonight', 'suited up for the wedding tonight'],
+  ['sh.en.relapse-count', 'self-harm', 'en', 'relapsed tonight. 90 days of no cutting gone', 'relapsed on sugar after 30 days, oh well'],
+  ['sh.nl.terugval-telling', 'self-harm', 'nl', 'vannacht teruggevallen. 90 dagen zonder snijden weg', 'teruggevallen in oude gewoontes: weer chips op de bank'],
+  ['sh.en.better-off-without-me', 'self-harm', 'en', 'everyone would be happier if i just disappeared', 'everyone would be happier if the trains ran on time'],
   // --- outrage-bait ------------------------------------------------------------------------------
   ['outrage.en.send-them-back', 'outrage-bait', 'en', 'these animals should all be sent back where they came from', 'these animals should be sent back to the shelter if nobody adopts them'],
   ['outrage.en.poison-plot', 'outrage-bait', 'en', "they're poisoning our water and nobody says a word", 'lead pipes can poison drinking water, the council is replacing them'],
@@ -40,6 +44,10 @@ const cases: Case[] = [
   ['outrage.nl.vergiftigen', 'outrage-bait', 'nl', 'ze vergiftigen ons via het kraanwater', 'let op: paddenstoelen uit het bos kunnen giftig zijn'],
   ['outrage.nl.zij-krijgen-alles', 'outrage-bait', 'nl', 'zij krijgen voorrang op een huis en jouw kinderen staan 10 jaar op de wachtlijst', 'onze kinderen staan op de wachtlijst voor de zwemles'],
   ['outrage.nl.eigen-volk-eerst', 'outrage-bait', 'nl', 'Nederland is niet meer van ons. eigen volk eerst!', 'eerst eigen huiswerk maken, dan gamen'],
+  ['outrage.en.hiding-the-truth', 'outrage-bait', 'en', 'the media is hiding the truth from you. they want you to stay asleep', 'the documentary shows how one family hid the truth for decades'],
+  ['outrage.nl.waarheid-verzwegen', 'outrage-bait', 'nl', 'de media verzwijgt de waarheid voor je', 'de film gaat over een vader die de waarheid verzwijgt voor zijn kinderen'],
+  ['outrage.nl.opruimen', 'outrage-bait', 'nl', 'dat tuig hoort niet in onze wijk, opruimen die handel', 'die oude kasten horen niet in onze nieuwe keuken, opruimen die handel'],
+  ['ob.cooc.shout+rage', 'outrage-bait', 'en', 'WAKE UP PEOPLE!!! THIS IS ABSOLUTELY DISGUSTING', 'WHAT A GAME!!! ABSOLUTELY INCREDIBLE GOAL'],
   // --- diet-culture ------------------------------------------------------------------------------
   ['diet.en.calorie-banking', 'diet-culture', 'en', 'skipping lunch so i can save my calories for the wine tonight', 'skipping lunch because of meetings, getting a sandwich now'],
   ['diet.en.food-moral-broad', 'diet-culture', 'en', 'eating carbs after 6pm is literally how you stay fat', 'carbs after a long run help you recover'],
@@ -51,6 +59,8 @@ const cases: Case[] = [
   ['dc.cooc.food+fat', 'diet-culture', 'nl', 'koolhydraten na 18 uur? daar word je gewoon dik van', 'na 18 uur drink ik geen koffie meer, anders slaap ik slecht'],
   ['diet.nl.slank-in', 'diet-culture', 'nl', 'slank in 4 weken met ons programma', 'in 4 weken leer je autorijden met ons programma'],
   ['diet.nl.calorieen-sparen', 'diet-culture', 'nl', 'ontbijt overgeslagen zodat ik vanavond wijn kan drinken', 'ontbijt overgeslagen want de trein was te laat'],
+  ['diet.en.food-moral-broad', 'diet-culture', 'en', "bread is the reason you can't lose weight. cut it", 'bread is the reason i love this bakery'],
+  ['diet.nl.moreel-eten-breed', 'diet-culture', 'nl', 'koolhydraten zijn de reden dat je niet afvalt', 'koolhydraten zijn de brandstof voor je marathon'],
   // --- pro-ed ------------------------------------------------------------------------------------
   ['proed.en.dont-deserve-food', 'pro-ed', 'en', "i don't deserve to eat today", "you deserve a good meal after that shift"],
   ['proed.en.hunger-tricks', 'pro-ed', 'en', 'chew gum and drink ice water every time you feel hungry, works every time', 'drink water every hour when you run a marathon in the heat'],
@@ -62,16 +72,23 @@ const cases: Case[] = [
   ['proed.nl.honger-trucs', 'pro-ed', 'nl', 'kauwgom en cola zero de hele dag, zo kom ik de dag wel door zonder te eten', 'kauwgom helpt tegen oorpijn in het vliegtuig'],
   ['proed.nl.honger-mantra', 'pro-ed', 'nl', 'honger voelt goed, dan weet ik dat het werkt 🤍', 'honger na het sporten, tijd voor een boterham'],
   ['proed.nl.zo-klein', 'pro-ed', 'nl', 'ik wil zo dun zijn dat mijn ouders zich zorgen maken', 'ik wil zo snel zijn dat ik de marathon onder de 4 uur loop'],
+  ['proed.en.streak-mantras', 'pro-ed', 'en', 'the emptier i feel the prettier i feel', 'the more i read the happier i feel'],
+  ['proed.nl.streak-mantras', 'pro-ed', 'nl', 'als ik vandaag eet begin ik weer bij dag 0', 'als ik vandaag eet begin ik om 6 uur met koken'],
+  ['pe.cooc.check+thin', 'pro-ed', 'en', 'daily body check 🦴🦋', 'body check in the third period, great hockey game'],
   // --- lifestyle-flex ----------------------------------------------------------------------------
   ['flex.en.my-vs-your', 'lifestyle-flex', 'en', 'my monday vs your monday 🛥️', 'my cat vs your cat, who wins'],
   ['flex.en.more-than-boss', 'lifestyle-flex', 'en', 'quit my job last year and now i make more than my old boss 💸', 'my old boss was the best manager i ever had'],
   ['flex.nl.mijn-vs-jouw', 'lifestyle-flex', 'nl', 'jullie op maandag op kantoor, ik op het strand in Bali 🏝️', 'jullie op kantoor, ik vandaag thuis met griep'],
   ['flex.nl.ton-verdiend', 'lifestyle-flex', 'nl', 'met 25 mijn eerste ton verdiend, geen excuses meer', 'mijn eerste auto gekocht met mijn spaargeld'],
+  ['flex.en.shaming-strong', 'lifestyle-flex', 'en', 'stop being poor. a 9-5 is for losers 🚀', 'stop being so hard on yourself, rest is productive too'],
+  ['flex.nl.schamen-sterk', 'lifestyle-flex', 'nl', 'vandaag 3k binnengehaald voor de lunch 😎', 'vandaag 3 km gewandeld voor de lunch'],
   // --- body-comparison ---------------------------------------------------------------------------
   ['body.en.she-vs-me', 'body-comparison', 'en', "she's so much skinnier than me, not fair", 'my brother is so much taller than me now'],
   ['body.en.gained-weight-other', 'body-comparison', 'en', 'looks like someone gained weight over the holidays 👀', 'my puppy gained weight, the vet is happy'],
   ['body.nl.zij-vs-ik', 'body-comparison', 'nl', 'zij is zoveel dunner dan ik, waarom lukt het mij niet', 'mijn telefoon is dunner dan de oude'],
   ['body.nl.aangekomen-ander', 'body-comparison', 'nl', 'is ze nou aangekomen? ze ziet er zo anders uit 👀', 'het pakketje is eindelijk aangekomen'],
+  ['body.en.glow-up-reveal', 'body-comparison', 'en', 'my glow up is insane 😳 2016 vs now', 'glow up of my old bike, repainted it this weekend'],
+  ['body.nl.glow-up-reveal', 'body-comparison', 'nl', 'wie heeft het mooiere lichaam, ik of mijn zus?', 'wie heeft het mooiere huis, de buren of wij?'],
 ]
 
 describe('issue 3 rule families: a positive and a near miss each', () => {

@@ -18,7 +18,11 @@ describe('normalisation', () => {
     expect(norm('suïcidaal, privéjet').text).toBe('suicidaal privejet')
     expect(norm("don't, 'k heb, m'n, zo'n").text).toBe('dont ik heb mn zon')
     // the Dutch clitics 't and 'k standing alone are written out, so rules see "het" and "ik"
-    expect(norm("'k zie 't echt ni meer zitten, 'kheb").text).toBe('ik zie het echt ni meer zitten kheb')
+    expect(norm("'k zie 't echt ni meer zitten, 'kheb").text).toBe('ik zie het echt niet meer zitten kheb')
+    // Flemish function words are written the standard way
+    expect(norm('als ge da ni wilt, wa doede gij dan').text).toBe('als je dat niet wilt wat doede jij dan')
+    // self-censoring: an asterisk inside a word is dropped, "!" between letters is an i
+    expect(norm('s*icide, k!ll myself, su!c!dal').text).toBe('sicide kill myself suicidal')
   })
 
   test('lookalike letters: Cyrillic in a Latin word, real Cyrillic text left alone', () => {

@@ -41,6 +41,8 @@ const APOSTROPHES = /[’‘`´ʼ]/gu
 const INNER_APOSTROPHE = /(?<=\p{L})'|'(?=\p{L})/gu
 // Dutch (and Flemish) clitics standing alone: "zie 't niet" → "zie het niet", "'k wil" → "ik wil"
 const CLITIC = /(^|[^\p{L}\p{N}'])'([tk])(?![\p{L}\p{N}'])/gu
+const CENSOR_STAR = /(?<=\p{L})\*+(?=\p{L})/gu
+const CENSOR_BANG = /(?<=\p{L})!(?=\p{L})/gu
 const ELONGATED = /(\p{L})\1{2,}/gu
 const DOUBLE = /(\p{L})\1+/gu
 const TOKEN = /\/(?:jk|j|hj|lh|s|srs|gen|nm)(?![\p{L}\p{N}])|[\p{L}\p{N}]+(?:[.,]\p{N}+)*|[€$£%<>+=]|\p{Extended_Pictographic}|[.!?\n]+/gu
@@ -99,6 +101,8 @@ function foldPart(s: string): string {
   let t = s.toLowerCase().replace(APOSTROPHES, "'")
   if (/[^\x00-\x7f]/.test(t)) t = t.normalize('NFD').replace(MARKS, '').normalize('NFC')
   if (t.includes("'")) t = t.replace(CLITIC, (_m, pre: string, c: string) => `${pre}${c === 't' ? 'het' : 'ik'}`)
+  // self-censoring inside a word: "s*icide" → "sicide" (rules list such forms), "k!ll" → "kill"
+  if (t.includes('*') || t.includes('!')) t = t.replace(CENSOR_STAR, '').replace(CENSOR_BANG, 'i')
   t = t.replace(INNER_APOSTROPHE, '')
   return t.replace(WORDISH, undoLeet)
 }
@@ -164,9 +168,13 @@ function pushBoundary(acc: Acc): void {
   }
 }
 
+// Flemish and spoken-Dutch spellings of function words, written the standard way so one rule covers
+// both: "als ge da ni wilt" → "als je dat niet wilt". Only whole tokens; none is an English word.
+const FLEMISH: Record<string, string> = { ni: 'niet', nie: 'niet', da: 'dat', wa: 'wat', ge: 'je', gij: 'jij', zijt: 'bent', nen: 'een', ne: 'een', ier: 'hier' }
+
 function tokenise(folded: string, acc: Acc): void {
   for (const m of folded.matchAll(TOKEN)) {
-    const tok = m[0]
+    const tok = FLEMISH[m[0]] ?? m[0]
     if (SENTENCE_END.test(tok)) {
       pushBoundary(acc)
       continue

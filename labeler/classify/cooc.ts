@@ -13,6 +13,7 @@
 import type { Lang } from './lang.ts'
 import { foldEn } from './fold-en.ts'
 import { BOUNDARY } from './normalize.ts'
+import type { SharedLiterals } from './prefilter.ts'
 import { PatternMatcher, type ComboSpec, type CueFile, type CueSpec, type DocView, type LabelValue, type RuleLang } from './rules.ts'
 import { stemNl } from './stem-nl.ts'
 
@@ -45,7 +46,8 @@ export class CueLayer {
   /** every plain word in a cue phrase (for hashtag splitting) */
   readonly words = new Set<string>()
 
-  constructor(files: readonly { file: CueFile }[]) {
+  /** @param literals the literal pre-check shared with the classifier's other matchers */
+  constructor(files: readonly { file: CueFile }[], literals?: SharedLiterals) {
     for (const lang of ['nl', 'en', 'any'] as const) {
       const cues: CueSpec[] = []
       const labels: LabelValue[] = []
@@ -57,9 +59,13 @@ export class CueLayer {
         }
       }
       const matcher =
-        lang === 'nl' ? new PatternMatcher(cues, true, stemNl) : lang === 'en' ? new PatternMatcher(cues, true, foldEn) : new PatternMatcher(cues, false)
+        lang === 'nl'
+          ? new PatternMatcher(cues, true, stemNl, literals)
+          : lang === 'en'
+            ? new PatternMatcher(cues, true, foldEn, literals)
+            : new PatternMatcher(cues, false, stemNl, literals)
       const entry: LangCues = { cues, labels, matcher }
-      if (lang === 'nl') entry.exact = new PatternMatcher(cues, false)
+      if (lang === 'nl') entry.exact = new PatternMatcher(cues, false, stemNl, literals)
       this.#langs.set(lang, entry)
       for (const w of matcher.words) this.words.add(w)
     }

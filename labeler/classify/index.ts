@@ -16,6 +16,7 @@
 // label to 1, never above it, so the modifiers still lower or veto it.
 
 import { CueLayer } from './cooc.ts'
+import { SharedLiterals } from './prefilter.ts'
 import { detectLang, type Lang } from './lang.ts'
 import { BOUNDARY, normalise, type NormalisedDoc } from './normalize.ts'
 import {
@@ -111,6 +112,8 @@ export class Classifier {
     for (const { name, file } of [...loaded.ruleFiles, ...loaded.contextFiles]) versions[name] = file.version
     this.fileVersions = versions
 
+    // every matcher's regex literals in one set: a post is scanned for them once
+    const literals = new SharedLiterals()
     for (const lang of ['nl', 'en', 'any'] as const) {
       const files = loaded.ruleFiles.filter((f) => f.file.lang === lang)
       const rules: RuleSpec[] = []
@@ -121,15 +124,15 @@ export class Classifier {
           labels.push(file.label)
         }
       }
-      const matcher = new PatternMatcher(rules, lang === 'nl')
+      const matcher = new PatternMatcher(rules, lang === 'nl', stemNl, literals)
       const entry: LangRules = { rules, labels, matcher }
-      if (lang === 'nl') entry.exact = new PatternMatcher(rules, false)
+      if (lang === 'nl') entry.exact = new PatternMatcher(rules, false, stemNl, literals)
       this.#rules.set(lang, entry)
       for (const w of matcher.words) this.#vocab.add(w)
 
       const ctx: ContextFile[] = loaded.contextFiles.filter((c) => c.file.lang === lang).map((c) => c.file)
       const markers = ctx.flatMap((c) => c.markers)
-      const cm = new PatternMatcher(markers, false)
+      const cm = new PatternMatcher(markers, false, stemNl, literals)
       this.#context.set(lang, { markers, matcher: cm })
       for (const w of cm.words) this.#vocab.add(w)
       for (const c of ctx) {
@@ -139,7 +142,7 @@ export class Classifier {
       }
     }
     for (const w of [...this.#negators, ...this.#firstPerson]) this.#vocab.add(w)
-    this.#cues = new CueLayer(loaded.cueFiles)
+    this.#cues = new CueLayer(loaded.cueFiles, literals)
     for (const w of this.#cues.words) this.#vocab.add(w)
   }
 

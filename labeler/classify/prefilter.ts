@@ -159,37 +159,42 @@ export function requiredLiterals(regex: string): string[] | undefined {
  * Used to run the literal pre-check of every regex rule at once.
  */
 export class LiteralSet {
-  readonly #goto: Map<string, number>[] = [new Map()]
+  // transitions per state, keyed by UTF-16 code unit (literals and texts are compared unit by unit)
+  readonly #goto: Map<number, number>[] = [new Map()]
   readonly #fail: number[] = [0]
   readonly #out: number[][] = [[]]
+  /** the root's transitions for ASCII, as a dense table (-1: none); most characters of a post are ASCII */
+  readonly #rootAscii = new Int32Array(128).fill(-1)
   readonly size: number
 
   constructor(literals: readonly string[]) {
     this.size = literals.length
     literals.forEach((lit, idx) => {
       let state = 0
-      for (const ch of lit) {
-        let next = (this.#goto[state] as Map<string, number>).get(ch)
+      for (let k = 0; k < lit.length; k++) {
+        const ch = lit.charCodeAt(k)
+        let next = (this.#goto[state] as Map<number, number>).get(ch)
         if (next === undefined) {
           next = this.#goto.length
           this.#goto.push(new Map())
           this.#fail.push(0)
           this.#out.push([])
-          ;(this.#goto[state] as Map<string, number>).set(ch, next)
+          ;(this.#goto[state] as Map<number, number>).set(ch, next)
         }
         state = next
       }
       ;(this.#out[state] as number[]).push(idx)
     })
+    for (const [ch, t] of this.#goto[0] as Map<number, number>) if (ch < 128) this.#rootAscii[ch] = t
     // breadth-first failure links
-    const queue: number[] = [...(this.#goto[0] as Map<string, number>).values()]
+    const queue: number[] = [...(this.#goto[0] as Map<number, number>).values()]
     for (let qi = 0; qi < queue.length; qi++) {
       const s = queue[qi] as number
-      for (const [ch, t] of this.#goto[s] as Map<string, number>) {
+      for (const [ch, t] of this.#goto[s] as Map<number, number>) {
         queue.push(t)
         let f = this.#fail[s] as number
-        while (f !== 0 && !(this.#goto[f] as Map<string, number>).has(ch)) f = this.#fail[f] as number
-        const g = (this.#goto[f] as Map<string, number>).get(ch)
+        while (f !== 0 && !(this.#goto[f] as Map<number, number>).has(ch)) f = this.#fail[f] as number
+        const g = (this.#goto[f] as Map<number, number>).get(ch)
         this.#fail[t] = g !== undefined && g !== t ? g : 0
         ;(this.#out[t] as number[]).push(...(this.#out[this.#fail[t] as number] as number[]))
       }
@@ -198,15 +203,64 @@ export class LiteralSet {
 
   /** Marks found[i] = true for every literal i that occurs in `text`. */
   scan(text: string, found: Uint8Array): void {
+    const go = this.#goto
+    const fail = this.#fail
+    const out = this.#out
+    const root = this.#rootAscii
     let state = 0
-    for (const ch of text) {
-      let next = (this.#goto[state] as Map<string, number>).get(ch)
-      while (next === undefined && state !== 0) {
-        state = this.#fail[state] as number
-        next = (this.#goto[state] as Map<string, number>).get(ch)
+    for (let k = 0; k < text.length; k++) {
+      const ch = text.charCodeAt(k)
+      let next: number | undefined
+      for (;;) {
+        if (state === 0) {
+          next = ch < 128 ? root[ch] : (go[0] as Map<number, number>).get(ch)
+          if (next === undefined || next < 0) next = 0
+          break
+        }
+        next = (go[state] as Map<number, number>).get(ch)
+        if (next !== undefined) break
+        state = fail[state] as number
       }
-      state = next ?? 0
-      for (const i of this.#out[state] as number[]) found[i] = 1
+      state = next
+      const o = out[state] as number[]
+      for (let j = 0; j < o.length; j++) found[o[j] as number] = 1
     }
+  }
+}
+
+/**
+ * One literal pre-check shared by several pattern matchers: each matcher registers the literals of
+ * its regexes, and a document is scanned once for all of them (the result is kept per document).
+ */
+export class SharedLiterals {
+  readonly #ids = new Map<string, number>()
+  #set: LiteralSet | undefined
+  #cache = new WeakMap<object, Uint8Array>()
+
+  /** The index of `literal` in the shared set (registering it when new). */
+  id(literal: string): number {
+    let i = this.#ids.get(literal)
+    if (i === undefined) {
+      i = this.#ids.size
+      this.#ids.set(literal, i)
+      this.#set = undefined
+      this.#cache = new WeakMap()
+    }
+    return i
+  }
+
+  get size(): number {
+    return this.#ids.size
+  }
+
+  /** Which registered literals occur in `text`; computed once per `key` (the document). */
+  found(key: object, text: string): Uint8Array {
+    const hit = this.#cache.get(key)
+    if (hit !== undefined) return hit
+    this.#set ??= new LiteralSet([...this.#ids.keys()])
+    const out = new Uint8Array(this.#ids.size)
+    this.#set.scan(text, out)
+    this.#cache.set(key, out)
+    return out
   }
 }

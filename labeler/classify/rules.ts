@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import { BOUNDARY, normalisePhrase, type NormalisedDoc } from './normalize.ts'
-import { LiteralSet, requiredLiterals } from './prefilter.ts'
+import { requiredLiterals, SharedLiterals } from './prefilter.ts'
 import { stemNl } from './stem-nl.ts'
 
 export const LABEL_VALUES = ['pro-ed', 'diet-culture', 'body-comparison', 'lifestyle-flex', 'outrage-bait', 'self-harm'] as const
@@ -381,7 +381,7 @@ export class PatternMatcher {
   readonly #prefixFirst: CompiledPhrase[] = []
   /** pre: indices into #literals, one of which must occur for the regex to match (undefined: always run) */
   readonly #regexes: { owner: number; re: RegExp; postOnly: boolean; pre: number[] | undefined }[] = []
-  readonly #literals: LiteralSet
+  readonly #literals: SharedLiterals
   readonly #stamp = { n: 0 }
   readonly #tags = new Map<string, number[]>()
   readonly #features: { owner: number; feature: string }[] = []
@@ -390,11 +390,17 @@ export class PatternMatcher {
   readonly words = new Set<string>()
 
   /** @param stem match phrases on stems (exact and prefix words still compare unstemmed)
-   *  @param stemmer the stemmer for phrase words (default: Dutch); the DocView's `stems` must use the same */
-  constructor(patterns: readonly PatternSpec[], stem: boolean, stemmer: (word: string) => string = stemNl) {
+   *  @param stemmer the stemmer for phrase words (default: Dutch); the DocView's `stems` must use the same
+   *  @param literals the literal pre-check, shared with other matchers so a document is scanned once */
+  constructor(
+    patterns: readonly PatternSpec[],
+    stem: boolean,
+    stemmer: (word: string) => string = stemNl,
+    literals: SharedLiterals = new SharedLiterals(),
+  ) {
     this.#stem = stem
     this.#stemmer = stemmer
-    const literalIndex = new Map<string, number>()
+    this.#literals = literals
     patterns.forEach((p, owner) => {
       this.#postOnly[owner] = p.postOnly === true
       for (const phrase of p.phrases ?? []) this.#addPhrase(owner, phrase, this.#stem && p.stem !== false)
@@ -404,14 +410,7 @@ export class PatternMatcher {
           owner,
           re: new RegExp(`(?<=^| )(?:${p.regex})(?= |$)`, 'gu'),
           postOnly: p.postOnly === true,
-          pre: lits?.map((l) => {
-            let i = literalIndex.get(l)
-            if (i === undefined) {
-              i = literalIndex.size
-              literalIndex.set(l, i)
-            }
-            return i
-          }),
+          pre: lits?.map((l) => literals.id(l)),
         })
       }
       for (const t of p.tags ?? []) {
@@ -422,7 +421,6 @@ export class PatternMatcher {
       }
       if (p.feature !== undefined) this.#features.push({ owner, feature: p.feature })
     })
-    this.#literals = new LiteralSet([...literalIndex.keys()])
   }
 
   #addPhrase(owner: number, phrase: string, stem: boolean): void {
@@ -500,10 +498,9 @@ export class PatternMatcher {
       for (const p of this.#prefixFirst) if (wordAt(i, p.words[0] as PhraseWord)) tryPhrase(p, i)
     }
     // skip a regex when none of the literals every match needs is in the text (one pass for all)
-    const found = new Uint8Array(this.#literals.size)
-    if (this.#regexes.length > 0) this.#literals.scan(doc.text, found)
+    const found = this.#regexes.length > 0 ? this.#literals.found(doc, doc.text) : undefined
     for (const { owner, re, postOnly, pre } of this.#regexes) {
-      if (pre !== undefined && !pre.some((i) => found[i] === 1)) continue
+      if (pre !== undefined && !pre.some((i) => found?.[i] === 1)) continue
       re.lastIndex = 0
       for (const m of doc.text.matchAll(re)) {
         const start = tokenAt(doc.starts, m.index)

@@ -3,7 +3,8 @@
 //                                        detector, throughput)
 //   npm run eval:labeler -- --mistakes   also lists the TRAIN split's mistakes, for rule work
 //   npm run eval:labeler -- --train-only  skips the test split (use this while working on rules)
-// Rules are tuned on the train split only; the test split is reported, never listed post by post.
+// Rules are tuned on the train split only; the test split is reported in aggregate (per label and
+// language), never listed post by post: no test text, id or per-post result is ever printed.
 // Exit code 0 even when targets are missed.
 
 import { resolve } from 'node:path'
@@ -87,10 +88,11 @@ const agreement = langAgreement(trainOnly ? train : all)
 out(`Language detector (${trainOnly ? 'train' : 'train + test'}, ${trainOnly ? train.length : all.length} posts)`)
 out(`  agrees with the stated langs on ${agreement.agree}/${agreement.stated} posts that have langs = ${pct(agreement.agree / agreement.stated)}`)
 out(`  posts without langs: detected nl ${agreement.missing.nl}, en ${agreement.missing.en}, other ${agreement.missing.other}`)
-out(`  disagreements (the stated langs are wrong on purpose in some posts; check by eye):`)
+out(`  disagreements in the TRAIN split (the stated langs are wrong on purpose in some posts; check by eye):`)
 for (const d of agreement.disagreements) {
   out(`    ${d.id} stated ${d.stated.join(',')} → detected ${d.detected}: ${d.text.slice(0, 70).replace(/\s+/g, ' ')}`)
 }
+if (agreement.unlistedDisagreements > 0) out(`  disagreements in the test split: ${agreement.unlistedDisagreements} (counted, never listed)`)
 out()
 
 // throughput: classify the whole dev set again and again for at least 2 s on this one thread

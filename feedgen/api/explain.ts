@@ -1,12 +1,12 @@
 import { AtUri, isValidAtUri, isValidRecordKey } from '@atproto/syntax'
 import { InvalidRequestError } from '@atproto/xrpc-server'
-import { sql } from 'kysely'
 import type { HttpServer } from '../../shared/http/index.ts'
 import type { AppContext } from '../context.ts'
 import { localTime, nextLocal, quietUntil } from '../feeds/clock.ts'
+import type { FeedgenDb } from '../db/schema.ts'
 import type { FeedDefinition } from '../feeds/definitions.ts'
 import type { FeedMatcher } from '../feeds/matcher.ts'
-import { candidateConditions, feedState } from '../feeds/skeleton.ts'
+import { candidateConditions, capKey, feedState, walkCandidates, type FeedState } from '../feeds/skeleton.ts'
 
 // Transparency: for any post, a feed can say in plain language (Dutch and English) why it is in the
 // feed or not: which include rule matched, and which policies applied.
@@ -155,18 +155,7 @@ export async function explain(ctx: AppContext, matcher: FeedMatcher, feed: FeedD
     }
   }
   if (wb.perAuthor !== undefined) {
-    const rank = await db
-      .selectFrom((qb) =>
-        qb
-          .selectFrom('feed_item as fi')
-          .select(['fi.post_uri', 'fi.reposter', sql<number>`row_number() over (partition by coalesce(fi.reposter, fi.author) order by fi.sort_at desc, fi.uri desc)`.as('rn')])
-          .where((eb) => eb.and(candidateConditions(eb, feed, state, now, undefined)))
-          .as('c'),
-      )
-      .select('c.rn')
-      .where('c.post_uri', '=', uri)
-      .executeTakeFirst()
-    const over = rank !== undefined && rank.rn > wb.perAuthor
+    const over = await overCap(db, feed, state, now, item, wb.perAuthor)
     policies.push({
       policy: 'perAuthor',
       blocks: over,
@@ -188,4 +177,32 @@ export async function explain(ctx: AppContext, matcher: FeedMatcher, feed: FeedD
       ? { nl: `In de feed. ${include.nl}`, en: `In the feed. ${include.en}` }
       : { nl: `Nu niet in de feed. ${policies.filter((p) => p.blocks).map((p) => p.nl).join(' ')}`, en: `Not in the feed right now. ${policies.filter((p) => p.blocks).map((p) => p.en).join(' ')}` },
   }
+}
+
+/**
+ * Is the item beyond its author's cap right now? It is when it is a candidate (step 2, for an anonymous
+ * reader) and its author (the reposter, for a repost) has at least `perAuthor` newer candidates: the
+ * skeleton's walk, over this author's candidates only, from the newest down to the item.
+ */
+async function overCap(
+  db: FeedgenDb,
+  feed: FeedDefinition,
+  state: FeedState,
+  now: number,
+  item: { uri: string; author: string; reposter: string | null; sort_at: number },
+  perAuthor: number,
+): Promise<boolean> {
+  const candidate = await db
+    .selectFrom('feed_item as fi')
+    .select('fi.uri')
+    .where((eb) => eb.and(candidateConditions(eb, feed, state, now, undefined)))
+    .where('fi.uri', '=', item.uri)
+    .executeTakeFirst()
+  if (!candidate) return false
+  let rank = 0
+  await walkCandidates(db, feed, state, { now, key: capKey(item), until: { ms: Number(item.sort_at), uri: item.uri }, firstChunk: perAuthor + 1 }, (_row, r) => {
+    rank = r
+    return r <= perAuthor
+  })
+  return rank > perAuthor
 }

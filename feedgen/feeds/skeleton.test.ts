@@ -1,0 +1,246 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { sql } from 'kysely'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { migrateToLatestOrThrow, openSqlite, type SqliteHandle } from '../../shared/db/index.ts'
+import { explain } from '../api/explain.ts'
+import type { AppContext } from '../context.ts'
+import { migrations } from '../db/migrations/index.ts'
+import type { FeedgenSchema } from '../db/schema.ts'
+import type { FeedItemTable } from '../db/tables/feed-item.ts'
+import { parseFeedsFile, type FeedDefinition } from './definitions.ts'
+import { FeedMatcher } from './matcher.ts'
+import { Membership } from './membership.ts'
+import { candidateConditions, feedState, readSkeleton, type SkeletonItem } from './skeleton.ts'
+
+// The read path against a reference written from the README's list of policies: a feed of ~1,500
+// items (a few prolific authors, reposts, shared timestamps, labels, inactive accounts, a reader's
+// "show less", items indexed after the last release moment although written before it) is read page
+// by page with several limits, and every page must be exactly the reference's next items. The
+// explanation's per-author verdict must equal what the earlier row_number() query decided.
+
+const NOW = Date.UTC(2026, 2, 10, 20, 0) // 21:00 in Amsterdam: the last release moment was 18:00 local
+const LABELER = 'did:plc:labelerlabelerlabeleraa'
+const OTHER_LABELER = 'did:plc:otherlabelerotherlabelera'
+const READER = 'did:plc:readerreaderreaderreadera'
+const PUB = 'did:plc:publisherpublisherpublish'
+
+function rng(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+const rnd = rng(42)
+const authors = Array.from({ length: 40 }, (_, i) => `did:plc:author${String(i).padStart(2, '0')}aaaaaaaaaaaaaaa`)
+const pickAuthor = () => authors[Math.floor(authors.length * rnd() * rnd())] as string
+const pinned = `at://${authors[0]}/app.bsky.feed.post/pinned`
+
+const { feeds } = parseFeedsFile(`
+publisher: ${PUB}
+feeds:
+  - id: cap
+    name: Cap
+    include: { hashtags: [a] }
+    exclude:
+      labels:
+        - labeler: ${LABELER}
+          values: [pro-ed, self-harm]
+    wellbeing:
+      window: 24h
+      perAuthor: 2
+      maxItems: 60
+      releases: ["06:00", "18:00"]
+      pinned: ${pinned}
+  - id: plain
+    name: Plain
+    include: { hashtags: [b] }
+    exclude:
+      labels:
+        - labeler: ${LABELER}
+          values: [pro-ed]
+    wellbeing:
+      window: 24h
+      releases: ["06:00", "18:00"]
+`)
+const capFeed = feeds[0] as FeedDefinition
+const plainFeed = feeds[1] as FeedDefinition
+
+const items: FeedItemTable[] = []
+const inactive = new Set([authors[3] as string, authors[17] as string, authors[30] as string])
+const labels: { src: string; uri: string; val: string; exp_at: number | null }[] = []
+const mutes: { feed: string; author: string }[] = [
+  { feed: 'cap', author: authors[1] as string },
+  { feed: 'cap', author: authors[5] as string },
+  { feed: 'plain', author: authors[2] as string },
+]
+
+// posts over the last 30 h, timestamps rounded to the second so that many share one
+for (let i = 0; i < 1500; i++) {
+  const author = pickAuthor()
+  const sortAt = Math.floor((NOW - 30 * 3_600_000 + rnd() * 30 * 3_600_000) / 1000) * 1000
+  // most are indexed within seconds; some hours later (an outage, a backfill)
+  const indexedAt = sortAt + (rnd() < 0.15 ? Math.floor(rnd() * 4 * 3_600_000) : Math.floor(rnd() * 3000))
+  const uri = `at://${author}/app.bsky.feed.post/p${String(i).padStart(5, '0')}`
+  const reposts = items.filter((x) => x.reposter === null).slice(-200)
+  if (i % 10 === 9 && reposts.length > 0) {
+    const subject = reposts[Math.floor(rnd() * reposts.length)] as FeedItemTable
+    const reposter = pickAuthor()
+    items.push({ ...subject, uri: `at://${reposter}/app.bsky.feed.repost/r${i}`, reposter, sort_at: sortAt, indexed_at: indexedAt, reason: 'repost' })
+    continue
+  }
+  const feed = rnd() < 0.6 ? 'cap' : 'plain'
+  items.push({ feed, uri, post_uri: uri, author, reposter: null, sort_at: sortAt, indexed_at: indexedAt, reason: 'hashtag' })
+  if (rnd() < 0.2) items.push({ feed: feed === 'cap' ? 'plain' : 'cap', uri, post_uri: uri, author, reposter: null, sort_at: sortAt, indexed_at: indexedAt, reason: 'hashtag' })
+  const r = rnd()
+  if (r < 0.03) labels.push({ src: LABELER, uri, val: 'pro-ed', exp_at: null })
+  else if (r < 0.05) labels.push({ src: LABELER, uri, val: 'self-harm', exp_at: NOW - 60_000 }) // expired
+  else if (r < 0.07) labels.push({ src: OTHER_LABELER, uri, val: 'pro-ed', exp_at: null }) // not trusted
+}
+items.push({ feed: 'cap', uri: pinned, post_uri: pinned, author: authors[0] as string, reposter: null, sort_at: NOW - 3_600_000 * 7, indexed_at: NOW - 3_600_000 * 7, reason: 'hashtag' })
+labels.push({ src: LABELER, uri: authors[8] as string, val: 'self-harm', exp_at: null }) // a whole account
+
+/** The reference: the items a reader is served, in order, from the policies as the README lists them. */
+function expected(feed: FeedDefinition, reader: string | undefined): FeedItemTable[] {
+  const state = feedState(feed, NOW)
+  const labelled = (uri: string) => {
+    const ex = feed.exclude.labels[0]
+    return ex !== undefined && labels.some((l) => l.src === ex.labeler && l.uri === uri && ex.values.includes(l.val) && (l.exp_at === null || l.exp_at > NOW))
+  }
+  const muted = (a: string) => reader !== undefined && mutes.some((m) => m.feed === feed.id && m.author === a)
+  const candidates = items
+    .filter(
+      (x) =>
+        x.feed === feed.id &&
+        (state.windowStart === undefined || x.sort_at >= state.windowStart) &&
+        (state.releasedBefore === undefined || x.indexed_at < state.releasedBefore) &&
+        !inactive.has(x.author) &&
+        (x.reposter === null || !inactive.has(x.reposter)) &&
+        !labelled(x.post_uri) &&
+        !labelled(x.author) &&
+        !muted(x.author) &&
+        (x.reposter === null || !muted(x.reposter)) &&
+        x.post_uri !== feed.wellbeing.pinned,
+    )
+    .sort((a, b) => b.sort_at - a.sort_at || (a.uri < b.uri ? 1 : a.uri > b.uri ? -1 : 0))
+  const cap = feed.wellbeing.perAuthor
+  const counts = new Map<string, number>()
+  const served = candidates.filter((x) => {
+    // a repost counts for the reposter
+    const key = x.reposter ?? x.author
+    const n = (counts.get(key) ?? 0) + 1
+    counts.set(key, n)
+    return cap === undefined || n <= cap
+  })
+  return feed.wellbeing.maxItems === undefined ? served : served.slice(0, feed.wellbeing.maxItems)
+}
+
+let dir: string
+let h: SqliteHandle<FeedgenSchema>
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(os.tmpdir(), 'plein-skeleton-'))
+  h = openSqlite<FeedgenSchema>(path.join(dir, 'x.sqlite'))
+  await migrateToLatestOrThrow(h.db, migrations)
+  for (let i = 0; i < items.length; i += 200) await h.db.insertInto('feed_item').values(items.slice(i, i + 200)).execute()
+  const posts = [...new Map(items.filter((x) => x.reposter === null).map((x) => [x.uri, x])).values()]
+  for (let i = 0; i < posts.length; i += 200) {
+    await h.db
+      .insertInto('post')
+      .values(
+        posts.slice(i, i + 200).map((x) => ({
+          uri: x.uri,
+          cid: 'bafyreie5737gdxlw5i64vzichcalba3z2v5n6icifvx5xytvske7mr3hpm',
+          author: x.author,
+          created_at: x.sort_at,
+          indexed_at: x.indexed_at,
+          sort_at: x.sort_at,
+          text: 'a post #a #b',
+          langs: '["nl"]',
+          tags: '["a","b"]',
+          is_reply: 0,
+        })),
+      )
+      .execute()
+  }
+  await h.db.insertInto('feed_label').values(labels.map((l) => ({ ...l, cts: new Date(NOW).toISOString() }))).execute()
+  await h.db.insertInto('account_status').values([...inactive].map((did) => ({ did, status: 'deactivated', updated_at: NOW }))).execute()
+  await h.db.insertInto('reader_mute').values(mutes.map((m) => ({ ...m, reader: READER, created_at: NOW }))).execute()
+})
+afterAll(async () => {
+  await h.db.destroy()
+  await rm(dir, { recursive: true, force: true })
+})
+
+async function readAll(feed: FeedDefinition, limit: number, reader: string | undefined): Promise<SkeletonItem[][]> {
+  const pages: SkeletonItem[][] = []
+  let cursor: string | undefined
+  for (let i = 0; i < 2000; i++) {
+    const page = await readSkeleton(h.db, feed, { limit, cursor, now: NOW, reader })
+    pages.push(page.feed)
+    if (!page.cursor) return pages
+    cursor = page.cursor
+  }
+  throw new Error('the feed did not end')
+}
+
+describe('readSkeleton against the reference', () => {
+  for (const feed of [capFeed, plainFeed]) {
+    for (const reader of [undefined, READER]) {
+      test(`${feed.id}, ${reader ? 'a reader with "show less" choices' : 'anonymous'}: every page, for limits 1, 7, 30 and 100`, async () => {
+        const want = expected(feed, reader)
+        // the data must exercise what is tested: capped authors, items waiting for the next release
+        expect(want.length).toBeGreaterThan(feed.wellbeing.maxItems ? feed.wellbeing.maxItems - 1 : 100)
+        const state = feedState(feed, NOW)
+        expect(items.some((x) => x.feed === feed.id && x.sort_at < (state.releasedBefore as number) && x.indexed_at >= (state.releasedBefore as number))).toBe(true)
+        for (const limit of [1, 7, 30, 100]) {
+          const pages = await readAll(feed, limit, reader)
+          const all = pages.flat()
+          for (const p of pages) expect(p.length).toBeLessThanOrEqual(limit)
+          const pins = all.filter((x) => x.reason?.$type === 'app.bsky.feed.defs#skeletonReasonPin')
+          if (feed.wellbeing.pinned) {
+            expect(pins).toHaveLength(1)
+            expect(pages[0]?.[0]?.post).toBe(feed.wellbeing.pinned)
+          } else expect(pins).toHaveLength(0)
+          const got = all.filter((x) => x.reason?.$type !== 'app.bsky.feed.defs#skeletonReasonPin')
+          expect(got.map((x) => (x.reason && 'repost' in x.reason ? x.reason.repost : x.post))).toEqual(want.map((x) => x.uri))
+        }
+      })
+    }
+  }
+})
+
+describe('explain: the per-author verdict', () => {
+  test('equals the row_number() ranking over all candidates, for every item of the capped feed', async () => {
+    const membership = new Membership(new Set())
+    const matcher = new FeedMatcher(feeds, membership)
+    const ctx = { now: () => NOW, readDb: h.db } as unknown as AppContext
+    const state = feedState(capFeed, NOW)
+    const cap = capFeed.wellbeing.perAuthor as number
+    const posts = [...new Set(items.filter((x) => x.feed === 'cap' && x.reposter === null && x.post_uri !== pinned).map((x) => x.post_uri))]
+    // the ranking the explanation used before: a window over every candidate of the feed
+    const ranks = await h.db
+      .selectFrom('feed_item as fi')
+      .select(['fi.uri', sql<number>`row_number() over (partition by coalesce(fi.reposter, fi.author) order by fi.sort_at desc, fi.uri desc)`.as('rn')])
+      .where((eb) => eb.and(candidateConditions(eb, capFeed, state, NOW, undefined)))
+      .execute()
+    const rankOf = new Map(ranks.map((r) => [r.uri, Number(r.rn)]))
+    let blocked = 0
+    for (const uri of posts) {
+      const got = await explain(ctx, matcher, capFeed, uri)
+      const note = got.policies.find((p) => p.policy === 'perAuthor')
+      const rank = rankOf.get(uri)
+      const over = rank !== undefined && rank > cap
+      expect({ uri, blocks: note?.blocks }).toEqual({ uri, blocks: over })
+      if (over) blocked++
+    }
+    // the data has capped posts and posts within the cap
+    expect(blocked).toBeGreaterThan(20)
+    expect(blocked).toBeLessThan(posts.length - 20)
+  })
+})

@@ -1,6 +1,7 @@
 import { safeFetchWrap } from '@atproto-labs/fetch-node'
 import { IdResolver, MemoryCache, type IdentityResolverOpts } from '@atproto/identity'
 import { AuthRequiredError, verifyJwt } from '@atproto/xrpc-server'
+import { verifyJwtSignature } from './verify-signature.ts'
 
 export type FetchFn = (input: string | URL, init?: RequestInit) => Promise<Response>
 
@@ -64,7 +65,7 @@ export class ServiceAuthVerifier {
       } catch (err) {
         throw new AuthRequiredError(`could not resolve the signing key of ${did}`, 'BadJwtSignature', { cause: err })
       }
-    }).catch((err: unknown) => {
+    }, verifyJwtSignature).catch((err: unknown) => {
       if (err instanceof AuthRequiredError) throw err
       throw new AuthRequiredError('poorly formatted jwt', 'BadJwt')
     })

@@ -1,13 +1,39 @@
 import { defineConfig } from 'vitest/config'
 
+// The integration tests that run the services run twice: on SQLite (the `sqlite` project, with
+// everything else) and on PostgreSQL (the `postgres` project: one private server for the run, a fresh
+// database per service instance; see test/helpers/database.ts). `vitest --project sqlite` runs one.
+const POSTGRES_TESTS = [
+  'test/feedgen.test.ts',
+  'test/feedgen-wellbeing.test.ts',
+  'test/feedgen-labels.test.ts',
+  'test/feedgen-durability.test.ts',
+  'test/feedgen-scale.test.ts',
+  'test/labeler.test.ts',
+  'test/labeler-postgres.test.ts',
+  'test/moderation.test.ts',
+  'test/faults*.test.ts',
+]
+
 export default defineConfig({
   test: {
-    include: ['**/*.test.ts'],
     exclude: ['node_modules/**', 'data/**'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // integration test files each start their own PDS; two cores, so two files at a time
     maxWorkers: 2,
     pool: 'forks',
+    projects: [
+      { extends: true, test: { name: 'sqlite', include: ['**/*.test.ts'] } },
+      {
+        extends: true,
+        test: {
+          name: 'postgres',
+          include: POSTGRES_TESTS,
+          globalSetup: ['test/helpers/postgres-setup.ts'],
+          env: { PLEIN_TEST_DATABASE: 'postgres' },
+        },
+      },
+    ],
   },
 })

@@ -1,6 +1,7 @@
 import { runService } from '../shared/http/lifecycle.ts'
-import { envToCfg, readEnv } from './config.ts'
+import { envToCfg, readArgs, readEnv } from './config.ts'
 import { FeedsFileError } from './feeds/definitions.ts'
 import { FeedgenService } from './index.ts'
 
-await runService('feedgen', () => FeedgenService.create(envToCfg(readEnv())), (err) => err instanceof FeedsFileError)
+// node feedgen/bin.ts [--role api|ingest|all]
+await runService('feedgen', async () => FeedgenService.create(envToCfg({ ...readEnv(), ...readArgs(process.argv.slice(2)) })), (err) => err instanceof FeedsFileError)

@@ -1,6 +1,5 @@
-import type SqliteDatabase from 'better-sqlite3'
 import { createFetch, createIdResolver, ServiceAuthVerifier } from '../shared/auth/index.ts'
-import { migrateToLatestOrThrow, openSqlite } from '../shared/db/index.ts'
+import { migrateToLatestOrThrow, openDatabase, type DatabaseHandle } from '../shared/db/index.ts'
 import { FirehoseConsumer } from '../shared/firehose/consumer.ts'
 import { HttpServer } from '../shared/http/index.ts'
 import { subsystemLogger } from '../shared/logger.ts'
@@ -29,9 +28,13 @@ export interface FeedgenOptions {
   firehose?: { batchSize?: number; maxQueue?: number; minBackoffMs?: number; maxBackoffMs?: number }
 }
 
+/** How often an `api` process re-reads list membership (written by the ingest process), for explanations. */
+const MEMBERSHIP_REFRESH_MS = 30_000
+
 /**
- * The feed generator: firehose → indexer → SQLite, and the XRPC API that serves the feeds.
- * `FeedgenService.create(cfg)` → `start()` → `destroy()`.
+ * The feed generator: firehose → indexer → database (SQLite or PostgreSQL), and the XRPC API that
+ * serves the feeds. `FeedgenService.create(cfg)` → `start()` → `destroy()`. `cfg.role` decides what
+ * this process does: `all` (both), `ingest` (writes; HTTP only for health) or `api` (reads).
  */
 export class FeedgenService implements AsyncDisposable {
   readonly cfg: FeedgenConfig
@@ -44,8 +47,9 @@ export class FeedgenService implements AsyncDisposable {
   /** one subscription per labeler that a feed trusts (exclude.labels) */
   readonly labelers: LabelSubscriber[]
   readonly #server: HttpServer
-  readonly #raws: SqliteDatabase.Database[]
+  readonly #handles: DatabaseHandle<FeedgenSchema>[]
   #pruner: Pruner | undefined
+  #membershipTimer: NodeJS.Timeout | undefined
   #started = false
 
   private constructor(parts: {
@@ -58,7 +62,7 @@ export class FeedgenService implements AsyncDisposable {
     backfiller: Backfiller
     labelers: LabelSubscriber[]
     server: HttpServer
-    raws: SqliteDatabase.Database[]
+    handles: DatabaseHandle<FeedgenSchema>[]
   }) {
     this.cfg = parts.cfg
     this.ctx = parts.ctx
@@ -69,15 +73,25 @@ export class FeedgenService implements AsyncDisposable {
     this.backfiller = parts.backfiller
     this.labelers = parts.labelers
     this.#server = parts.server
-    this.#raws = parts.raws
+    this.#handles = parts.handles
   }
 
   static async create(cfg: FeedgenConfig, opts: FeedgenOptions = {}): Promise<FeedgenService> {
     const now = opts.now ?? Date.now
     const logger = subsystemLogger('feedgen')
-    const writer = openSqlite<FeedgenSchema>(cfg.db.sqlitePath)
-    await migrateToLatestOrThrow(writer.db, migrations)
-    const reader = openSqlite<FeedgenSchema>(cfg.db.sqlitePath, { readonly: true })
+    // @NOTE the writer is one connection on both databases (SQLite's single writer; on PostgreSQL a pool
+    // of one): the indexer, list sync, backfill and label subscriptions never interleave transactions,
+    // exactly as on SQLite. Readers get their own connection (SQLite) or pool (PostgreSQL).
+    const writer = await openDatabase<FeedgenSchema>(cfg.db, { poolSize: 1, name: `plein-feedgen-${cfg.role}-writer` })
+    let reader: DatabaseHandle<FeedgenSchema> | undefined
+    try {
+      // every role migrates: on PostgreSQL the migrator holds an advisory lock, so processes starting together take turns
+      await migrateToLatestOrThrow(writer.db, migrations)
+      reader = await openDatabase<FeedgenSchema>(cfg.db, { readonly: true, name: `plein-feedgen-${cfg.role}` })
+    } catch (err) {
+      await writer.close()
+      throw err
+    }
 
     const fetch = createFetch({ allowPrivateNetwork: cfg.identity.allowPrivateNetwork })
     const idResolver = createIdResolver({ plcUrl: cfg.identity.plcUrl, fetch })
@@ -104,7 +118,7 @@ export class FeedgenService implements AsyncDisposable {
       for (const list of effects.changedLists) listSync.schedule(list)
     }
     listSync = new ListSync({ db: writer.db, membership, matcher, repoClient, logger: subsystemLogger('feedgen:lists'), now, onEffects })
-    const indexer = new Indexer({ db: writer.db, matcher, membership, logger: subsystemLogger('feedgen:indexer'), now, onEffects })
+    const indexer = new Indexer({ db: writer.db, matcher, membership, logger: subsystemLogger('feedgen:indexer'), now, onEffects, isolateOnError: writer.kind === 'postgres' })
     const firehose = new FirehoseConsumer({
       service: cfg.firehose.url,
       collections: Indexer.collections,
@@ -140,7 +154,7 @@ export class FeedgenService implements AsyncDisposable {
     )
     const server = new HttpServer(subsystemLogger('feedgen:http'))
     registerRoutes(server, ctx)
-    return new FeedgenService({ cfg, ctx, db: writer.db, indexer, membership, listSync, backfiller, labelers, server, raws: [writer.raw, reader.raw] })
+    return new FeedgenService({ cfg, ctx, db: writer.db, indexer, membership, listSync, backfiller, labelers, server, handles: [reader, writer] })
   }
 
   get port(): number {
@@ -155,7 +169,16 @@ export class FeedgenService implements AsyncDisposable {
     if (this.#started) return
     this.#started = true
     await this.#server.listen(this.cfg.service.port, this.cfg.service.host)
-    this.ctx.logger.info({ port: this.port, did: this.cfg.service.did, feeds: this.cfg.feeds.feeds.map((f) => f.id) }, 'feed generator listening')
+    const { role } = this.cfg
+    this.ctx.logger.info({ port: this.port, did: this.cfg.service.did, role, db: this.cfg.db.kind, feeds: this.cfg.feeds.feeds.map((f) => f.id) }, 'feed generator listening')
+    if (role === 'api') {
+      // list membership changes are written by the ingest process; explanations read them from here
+      this.#membershipTimer = setInterval(() => {
+        this.membership.load(this.ctx.readDb).catch((err: unknown) => this.ctx.logger.warn({ err }, 'could not re-read list membership'))
+      }, MEMBERSHIP_REFRESH_MS)
+      this.#membershipTimer.unref()
+      return
+    }
     this.listSync.startAll()
     this.backfiller.start()
     for (const l of this.labelers) l.start()
@@ -164,15 +187,14 @@ export class FeedgenService implements AsyncDisposable {
   }
 
   async destroy(): Promise<void> {
+    clearInterval(this.#membershipTimer)
     await this.ctx.firehose.stop()
     await this.listSync.stop()
     await this.backfiller.stop()
     for (const l of this.labelers) await l.stop()
     await this.#pruner?.stop()
     await this.#server.close()
-    await this.ctx.readDb.destroy()
-    await this.db.destroy()
-    for (const raw of this.#raws) if (raw.open) raw.close()
+    for (const h of this.#handles) await h.close()
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

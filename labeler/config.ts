@@ -1,7 +1,7 @@
 import path from 'node:path'
 import { isValidDid } from '@atproto/syntax'
 import { ConfigError, commonCfg, envInt, envList, envStr, readCommonEnv, type CommonEnv } from '../shared/config/index.ts'
-import { checkDatabaseUrl } from '../shared/db/index.ts'
+import { databaseCfg, type DatabaseConfig } from '../shared/db/index.ts'
 
 // Settings in three steps (STYLE.md): readEnv() maps variables, envToCfg() validates and applies
 // defaults. The signing key is kept apart from the rest of the config (secrets).
@@ -9,6 +9,7 @@ import { checkDatabaseUrl } from '../shared/db/index.ts'
 export interface LabelerEnv extends CommonEnv {
   dataDir?: string
   databaseUrl?: string
+  poolSize?: number
   port?: number
   hostname?: string
   did?: string
@@ -21,7 +22,7 @@ export interface LabelerConfig {
   service: { port: number; host?: string; hostname: string; publicUrl: string; version: string }
   /** the labeler account's DID: the `src` of every label */
   did: string
-  db: { sqlitePath: string }
+  db: DatabaseConfig
   firehose: { url: string }
   identity: { plcUrl: string; allowPrivateNetwork: boolean }
   /** classify only posts in these languages (detected from the text); empty = all posts */
@@ -38,6 +39,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): LabelerEnv {
   return {
     dataDir: envStr(env, 'DATA_DIR'),
     databaseUrl: envStr(env, 'DATABASE_URL'),
+    poolSize: envInt(env, 'DATABASE_POOL_SIZE', { min: 1, max: 1000 }),
     ...readCommonEnv(env),
     port: envInt(env, 'LABELER_PORT', { min: 0, max: 65535 }),
     hostname: envStr(env, 'LABELER_HOSTNAME'),
@@ -51,7 +53,10 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): LabelerEnv {
 const KEY_HELP = 'npm run setup-labeler creates one and prints it once'
 
 export function envToCfg(env: LabelerEnv, overrides: { host?: string } = {}): { cfg: LabelerConfig; secrets: LabelerSecrets } {
-  checkDatabaseUrl(env.databaseUrl)
+  const db = databaseCfg(
+    { databaseUrl: env.databaseUrl, poolSize: env.poolSize },
+    { sqliteFile: path.join(path.resolve(env.dataDir ?? './data'), 'labeler.sqlite'), schema: 'labeler' },
+  )
   if (!env.did) throw new ConfigError('LABELER_DID is not set: set it to the DID of the labeler account (labels are signed as this source)')
   if (!isValidDid(env.did)) throw new ConfigError(`LABELER_DID is not a valid DID: "${env.did}"`)
   if (!env.signingKey) throw new ConfigError(`LABELER_SIGNING_KEY is not set: it is the hex secp256k1 private key labels are signed with (${KEY_HELP})`)
@@ -66,7 +71,7 @@ export function envToCfg(env: LabelerEnv, overrides: { host?: string } = {}): { 
     cfg: {
       service: { port: env.port ?? 3001, host: overrides.host, hostname, publicUrl: `https://${hostname}`, version: '0.1.0' },
       did: env.did,
-      db: { sqlitePath: path.join(path.resolve(env.dataDir ?? './data'), 'labeler.sqlite') },
+      db,
       ...common,
       langs,
     },

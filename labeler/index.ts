@@ -49,7 +49,7 @@ export class LabelerService implements AsyncDisposable {
   static async create(cfg: LabelerConfig, secrets: LabelerSecrets, opts: LabelerOptions = {}): Promise<LabelerService> {
     const logger = subsystemLogger('labeler')
     const keypair = await Secp256k1Keypair.import(secrets.signingKeyHex)
-    const store = await LabelStore.open({ file: cfg.db.sqlitePath, src: cfg.did, keypair, now: opts.now, retainEvents: opts.retainEvents })
+    const store = await LabelStore.open({ database: cfg.db, src: cfg.did, keypair, now: opts.now, retainEvents: opts.retainEvents })
     const classifier = Classifier.load()
     const auto = new AutoLabeler({ store, classifier, langs: cfg.langs, logger: subsystemLogger('labeler:auto') })
     const firehose = new FirehoseConsumer({

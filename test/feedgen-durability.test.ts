@@ -6,6 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, expect, test } from 'vitest'
+import { databaseUrlFor } from './helpers/database.ts'
 import { caughtUp, getSkeleton, startFeedgen, waitFor, walkFeed } from './helpers/feedgen.ts'
 import { freePort, pdsSeq, TestNetwork, type TestAccount } from './helpers/network.ts'
 import { post } from './helpers/records.ts'
@@ -111,7 +112,9 @@ test('SIGKILL a feed generator process mid-stream, post while down, restart: eve
   const feedsFile = path.join(dir, 'feeds.yaml')
   await writeFile(feedsFile, feedsYaml(tag))
   const port = await freePort()
+  const databaseUrl = await databaseUrlFor(path.join(dir, 'data'))
   const env = {
+    ...(databaseUrl === undefined ? {} : { DATABASE_URL: databaseUrl }),
     DATA_DIR: path.join(dir, 'data'),
     FEEDS_FILE: feedsFile,
     FIREHOSE_URL: net.firehoseUrl,

@@ -11,6 +11,7 @@ import SqliteDatabase from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { AutoLabeler, POST_COLLECTION } from '../labeler/labels/auto-labeler.ts'
 import { subsystemLogger } from '../shared/logger.ts'
+import { withPgClient } from './helpers/database.ts'
 import { caughtUp, startFeedgen, waitFor, walkFeed, type StartedFeedgen } from './helpers/feedgen.ts'
 import { labelerCaughtUp, LabelStreamClient, setupLabelerIdentity, startLabeler, type LabelerIdentity, type StartedLabeler } from './helpers/labeler.ts'
 import { freePort, TestNetwork, type TestAccount } from './helpers/network.ts'
@@ -413,6 +414,19 @@ describe('audit log', () => {
     // newest first, ids only grow
     expect(entries.map((e) => e.id)).toEqual([...entries.map((e) => e.id)].sort((a, b) => b - a))
 
+    // straight at the database, past the service: the table itself refuses
+    if (lab.service.cfg.db.kind === 'postgres') {
+      await withPgClient(lab.service.cfg.db.url, 'labeler', async (c) => {
+        const before = await c.query<{ n: number }>('select count(*)::int as n from audit_log')
+        expect(before.rows[0]!.n).toBe(entries.length)
+        await expect(c.query("update audit_log set reason = 'rewritten' where id = $1", [entries[0]!.id])).rejects.toThrow(/append-only/)
+        await expect(c.query('delete from audit_log where id = $1', [entries[0]!.id])).rejects.toThrow(/append-only/)
+        await expect(c.query('delete from audit_log')).rejects.toThrow(/append-only/)
+        await expect(c.query('truncate audit_log')).rejects.toThrow(/append-only/)
+        expect((await c.query<{ reason: string }>('select reason from audit_log where id = $1', [entries[0]!.id])).rows[0]!.reason).toBe(entries[0]!.reason)
+      })
+      return
+    }
     const raw = new SqliteDatabase(path.join(dataDir, 'labeler.sqlite'))
     try {
       raw.pragma('busy_timeout = 5000')

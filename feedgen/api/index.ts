@@ -8,12 +8,14 @@ import pages from './pages.ts'
 import sendInteractions from './app/bsky/feed/sendInteractions.ts'
 import wellKnown from './well-known.ts'
 
+/** Every route for the `all` and `api` roles; an `ingest` process answers only /xrpc/_health. */
 export function registerRoutes(server: HttpServer, ctx: AppContext): void {
+  health(server, ctx)
+  if (ctx.cfg.role === 'ingest') return
   getFeedSkeleton(server, ctx)
   describeFeedGenerator(server, ctx)
   sendInteractions(server, ctx)
   explain(server, ctx, ctx.matcher)
   pages(server, ctx)
   wellKnown(server, ctx)
-  health(server, ctx)
 }

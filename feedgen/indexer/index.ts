@@ -1,3 +1,5 @@
+import { sql } from 'kysely'
+import { isPostgresStatementError, isTransientDbError } from '../../shared/db/index.ts'
 import type { FirehoseEvent, RepoOp } from '../../shared/firehose/events.ts'
 import type { Logger } from '../../shared/logger.ts'
 import type { FeedgenDb, FeedgenTx } from '../db/schema.ts'
@@ -19,6 +21,17 @@ export interface IndexerDeps {
   now: () => number
   /** called after a batch commits with what it changed */
   onEffects?: (effects: BatchEffects) => void
+  /**
+   * PostgreSQL: a failed statement aborts its whole transaction (SQLite undoes just the statement). A
+   * batch in which a record's write fails is written again with a savepoint around every record, so
+   * that record is skipped and the rest of the batch still goes in. @default false
+   */
+  isolateOnError?: boolean
+}
+
+/** A record's write failed inside the batch's transaction on PostgreSQL: write the batch again, record by record. */
+class IsolateBatchError extends Error {
+  override name = 'IsolateBatchError'
 }
 
 /**
@@ -40,12 +53,21 @@ export class Indexer {
   }
 
   async handleBatch(events: FirehoseEvent[], cursor: number): Promise<void> {
+    try {
+      await this.#writeBatch(events, cursor, false)
+    } catch (err) {
+      if (!(err instanceof IsolateBatchError)) throw err
+      await this.#writeBatch(events, cursor, true)
+    }
+  }
+
+  async #writeBatch(events: FirehoseEvent[], cursor: number, isolate: boolean): Promise<void> {
     const { db, membership } = this.#deps
     const effects = new BatchEffects()
     const ctx: IndexContext = { matcher: this.#deps.matcher, membership, now: this.#deps.now, effects }
     try {
       await db.transaction().execute(async (trx) => {
-        for (const evt of events) await this.#indexEvent(trx, ctx, evt)
+        for (const evt of events) await this.#indexEvent(trx, ctx, evt, isolate)
         await saveCursor(trx, FIREHOSE_CURSOR_ID, cursor)
       })
     } catch (err) {
@@ -56,15 +78,19 @@ export class Indexer {
     if (effects.joined.size > 0 || effects.changedLists.size > 0) this.#deps.onEffects?.(effects)
   }
 
-  async #indexEvent(trx: FeedgenTx, ctx: IndexContext, evt: FirehoseEvent): Promise<void> {
+  async #indexEvent(trx: FeedgenTx, ctx: IndexContext, evt: FirehoseEvent, isolate: boolean): Promise<void> {
     switch (evt.type) {
       case 'commit':
         for (const op of evt.ops) {
+          if (isolate) await sql`savepoint index_op`.execute(trx)
           try {
             await this.#indexOp(trx, ctx, evt.did, op)
+            if (isolate) await sql`release savepoint index_op`.execute(trx)
           } catch (err) {
             // a record that breaks a plugin is skipped, not retried forever; the rest of the batch goes on
-            if (isSqliteBusy(err)) throw err
+            if (isTransientDbError(err)) throw err
+            if (isolate) await sql`rollback to savepoint index_op`.execute(trx)
+            else if (this.#deps.isolateOnError && isPostgresStatementError(err)) throw new IsolateBatchError('a record could not be written', { cause: err })
             this.#deps.logger.warn({ err, uri: op.uri }, 'skipping a record that could not be indexed')
           }
         }
@@ -102,9 +128,4 @@ export async function saveCursor(trx: FeedgenTx, id: string, seq: number): Promi
     .values({ id, seq })
     .onConflict((oc) => oc.column('id').doUpdateSet({ seq }))
     .execute()
-}
-
-function isSqliteBusy(err: unknown): boolean {
-  const code = (err as { code?: unknown })?.code
-  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code === 'SQLITE_FULL' || code === 'SQLITE_IOERR')
 }

@@ -2,7 +2,7 @@ import { fromString as parseCid } from '@atcute/cid'
 import type { Keypair } from '@atproto/crypto'
 import { isValidAtUri, isValidDatetime, isValidDid } from '@atproto/syntax'
 import { sql, type ExpressionBuilder } from 'kysely'
-import { InvalidCursorError, migrateToLatestOrThrow, openSqlite } from '../../shared/db/index.ts'
+import { InvalidCursorError, migrateToLatestOrThrow, openDatabase, type DatabaseConfig, type DatabaseHandle } from '../../shared/db/index.ts'
 import { subsystemLogger } from '../../shared/logger.ts'
 import { migrations } from '../db/migrations/index.ts'
 import type { LabelerDb, LabelerSchema, LabelerTx } from '../db/schema.ts'
@@ -32,8 +32,10 @@ export interface LabelEvent {
 export type CurrentLabel = SignedLabel & { reasons: string[]; automatic: boolean }
 
 export interface LabelStoreOptions {
-  /** SQLite file; `:memory:` for tests */
-  file: string
+  /** SQLite file; `:memory:` for tests (or give `database`) */
+  file?: string
+  /** where the labels live: a SQLite file or a PostgreSQL schema (takes precedence over `file`) */
+  database?: DatabaseConfig
   /** the labeler's DID: `src` of every label it issues */
   src: string
   /** the labeler's `#atproto_label` key */
@@ -73,13 +75,21 @@ interface PreparedInput {
 
 type Listener = (events: LabelEvent[]) => void
 
+/** PostgreSQL: the transaction-level advisory lock every label store write holds (one writer at a time, also across processes). */
+const WRITE_LOCK = 0x706c6e6c // "plnl"
+
 /**
  * Labels issued by this labeler: the current state per (src, uri, cid, val) in `label`, and every
  * change as a signed event with an ever-growing `seq` in `label_event` (the subscribeLabels stream).
  * One writer per database; `apply` calls are serialized, and listeners see events in seq order.
+ * @NOTE seqs are gap-free and a reader never sees seq N+1 before N: SQLite has one writer; on PostgreSQL
+ * every write transaction first takes an advisory lock (held until commit) and hands out the next seq
+ * itself (a sequence would leave gaps on rollback and could commit out of order).
  */
 export class LabelStore {
   readonly #db: LabelerDb
+  readonly #handle: DatabaseHandle<LabelerSchema>
+  readonly #pg: boolean
   readonly #src: string
   readonly #keypair: Keypair
   readonly #now: () => number
@@ -89,8 +99,10 @@ export class LabelStore {
   #queue: Promise<unknown> = Promise.resolve()
   #closed = false
 
-  private constructor(db: LabelerDb, opts: LabelStoreOptions) {
-    this.#db = db
+  private constructor(handle: DatabaseHandle<LabelerSchema>, opts: LabelStoreOptions) {
+    this.#handle = handle
+    this.#db = handle.db
+    this.#pg = handle.kind === 'postgres'
     this.#src = opts.src
     this.#keypair = opts.keypair
     this.#now = opts.now ?? Date.now
@@ -102,14 +114,16 @@ export class LabelStore {
     if (opts.retainEvents !== undefined && (!Number.isSafeInteger(opts.retainEvents) || opts.retainEvents < 1)) {
       throw new Error(`retainEvents must be a whole number of at least 1, got ${opts.retainEvents}`)
     }
-    const { db } = openSqlite<LabelerSchema>(opts.file)
+    const database: DatabaseConfig | undefined = opts.database ?? (opts.file === undefined ? undefined : { kind: 'sqlite', file: opts.file })
+    if (database === undefined) throw new Error('the label store needs a database (or a SQLite file)')
+    const handle = await openDatabase<LabelerSchema>(database, { name: 'plein-labeler' })
     try {
-      await migrateToLatestOrThrow(db, migrations)
-      const store = new LabelStore(db, opts)
-      await store.#pruneEvents(db)
+      await migrateToLatestOrThrow(handle.db, migrations)
+      const store = new LabelStore(handle, opts)
+      await store.#pruneEvents(handle.db)
       return store
     } catch (err) {
-      await db.destroy()
+      await handle.close()
       throw err
     }
   }
@@ -133,8 +147,10 @@ export class LabelStore {
       const now = this.#now()
       const events: LabelEvent[] = []
       await this.#db.transaction().execute(async (trx) => {
+        await this.#lock(trx)
+        const seqs = await this.#seqs(trx)
         for (const input of prepared) {
-          const evt = await this.#applyOne(trx, input, now, opts)
+          const evt = await this.#applyOne(trx, input, now, opts, seqs)
           if (evt) events.push(evt)
         }
         if (opts.within) await opts.within(trx, events)
@@ -152,7 +168,7 @@ export class LabelStore {
     })
   }
 
-  async #applyOne(trx: LabelerTx, input: PreparedInput, now: number, opts: ApplyOptions): Promise<LabelEvent | undefined> {
+  async #applyOne(trx: LabelerTx, input: PreparedInput, now: number, opts: ApplyOptions, seqs: () => number | undefined): Promise<LabelEvent | undefined> {
     const key = { src: this.#src, uri: input.uri, cid: input.cid, val: input.val }
     if (opts.automatic && !input.neg && (await manuallyNegated(trx, input.uri, input.val))) return undefined
     const cur = await trx
@@ -180,9 +196,10 @@ export class LabelStore {
     if (input.exp !== undefined) unsigned.exp = input.exp
     const label = await signLabel(unsigned, this.#keypair)
     const common = { neg: input.neg ? 1 : 0, cts: label.cts, exp: input.exp ?? null, sig: label.sig }
+    const explicitSeq = seqs()
     const { seq } = await trx
       .insertInto('label_event')
-      .values({ ...key, ...common, created_at: now })
+      .values({ ...(explicitSeq === undefined ? {} : { seq: explicitSeq }), ...key, ...common, created_at: now })
       .returning('seq')
       .executeTakeFirstOrThrow()
     const state = { ...common, exp_at: input.exp === undefined ? null : Date.parse(input.exp), seq }
@@ -205,7 +222,27 @@ export class LabelStore {
 
   /** Runs `fn` in a write transaction, after every earlier write has finished. */
   async write<T>(fn: (trx: LabelerTx) => Promise<T>): Promise<T> {
-    return await this.#exclusive(() => this.#db.transaction().execute(fn))
+    return await this.#exclusive(() =>
+      this.#db.transaction().execute(async (trx) => {
+        await this.#lock(trx)
+        return await fn(trx)
+      }),
+    )
+  }
+
+  /** PostgreSQL: one label store writer at a time, until this transaction ends (SQLite: its single writer already is). */
+  async #lock(trx: LabelerTx): Promise<void> {
+    if (this.#pg) await sql`select pg_advisory_xact_lock(${sql.lit(WRITE_LOCK)})`.execute(trx)
+  }
+
+  /**
+   * The seqs for this transaction's new events: on PostgreSQL counted on from the newest seq (under the
+   * write lock); on SQLite AUTOINCREMENT hands them out (undefined).
+   */
+  async #seqs(trx: LabelerTx): Promise<() => number | undefined> {
+    if (!this.#pg) return () => undefined
+    let next = (await latestSeq(trx, true)) + 1
+    return () => next++
   }
 
   async getCursor(id: string): Promise<number | undefined> {
@@ -215,8 +252,7 @@ export class LabelStore {
 
   /** The newest seq handed out (0 before the first event); survives deletes of old events. */
   async getLatestSeq(): Promise<number> {
-    const { rows } = await sql<{ seq: number }>`select seq from sqlite_sequence where name = 'label_event'`.execute(this.#db)
-    return Number(rows[0]?.seq ?? 0)
+    return await latestSeq(this.#db, this.#pg)
   }
 
   /** The oldest retained event's seq (0 when there is none). */
@@ -299,7 +335,7 @@ export class LabelStore {
     this.#closed = true
     await this.#queue.catch(() => undefined)
     this.#listeners.clear()
-    await this.#db.destroy()
+    await this.#handle.close()
   }
 
   #emit(events: LabelEvent[]): void {
@@ -329,6 +365,20 @@ export class LabelStore {
       .where('seq', '<=', (eb) => eb.selectFrom('label_event').select('seq').orderBy('seq', 'desc').limit(1).offset(keep))
       .execute()
   }
+}
+
+/**
+ * The newest seq handed out, 0 before the first. SQLite: AUTOINCREMENT's counter. PostgreSQL: the
+ * highest seq in `label` (every event updates its label's row, and label rows are never deleted), or in
+ * `label_event`; both are index lookups, and pruned events do not lower it.
+ */
+async function latestSeq(db: LabelerDb | LabelerTx, pg: boolean): Promise<number> {
+  if (!pg) {
+    const { rows } = await sql<{ seq: number }>`select seq from sqlite_sequence where name = 'label_event'`.execute(db)
+    return Number(rows[0]?.seq ?? 0)
+  }
+  const { rows } = await sql<{ seq: number | null }>`select greatest((select max(seq) from label), (select max(seq) from label_event)) as seq`.execute(db)
+  return Number(rows[0]?.seq ?? 0)
 }
 
 async function writeReason(

@@ -3,6 +3,7 @@ import type { AddressInfo, Socket } from 'node:net'
 import { isValidNsid } from '@atproto/syntax'
 import { XRPCError } from '@atproto/xrpc-server'
 import { WebSocketServer, type WebSocket } from 'ws'
+import { isDatabaseInputError } from '../db/index.ts'
 import type { Logger } from '../logger.ts'
 
 // A small XRPC-shaped HTTP server on node:http: routes by path, XRPC error bodies ({ error, message })
@@ -201,6 +202,8 @@ export class HttpServer {
         return this.#sendError(res, err.statusCode, error ?? 'InternalServerError', message ?? '', err.statusCode >= 500 ? err : undefined)
       }
       if (err instanceof HttpBodyError) return this.#sendError(res, err.status, 'InvalidRequest', err.message)
+      // PostgreSQL refused a value from the request (too large to index, out of range): the request's fault
+      if (isDatabaseInputError(err)) return this.#sendError(res, 400, 'InvalidRequest', 'a value in the request is too large or not allowed')
       this.#sendError(res, 500, 'InternalServerError', 'internal error', err)
     }
   }

@@ -1,10 +1,12 @@
 // The services as child processes (`node feedgen/bin.ts`, `node labeler/bin.ts`), configured only
 // through their environment, the way an operator runs them. Every child's environment is built by
-// `serviceEnv` below: the one place where the database a child uses is chosen (today SQLite under
-// DATA_DIR; `databaseUrl` is passed on as DATABASE_URL). Results are read through the services' HTTP
+// `serviceEnv` below: the one place where the database a child uses is chosen (SQLite under DATA_DIR,
+// or in the postgres test project a PostgreSQL database of its own for that DATA_DIR; an explicit
+// `databaseUrl` is passed on as DATABASE_URL). Results are read through the services' HTTP
 // endpoints, never by opening their database files.
 import { spawn, type ChildProcess } from 'node:child_process'
 import path from 'node:path'
+import { databaseUrlForSync } from './database.ts'
 import { waitFor } from './feedgen.ts'
 import type { TestNetwork } from './network.ts'
 
@@ -17,7 +19,7 @@ export interface ServiceEnvOptions {
   dataDir: string
   /** the HTTP port (FEEDGEN_PORT / LABELER_PORT) */
   port: number
-  /** DATABASE_URL for the child; unset = SQLite under dataDir */
+  /** DATABASE_URL for the child; unset = the test run's database (SQLite under dataDir, or PostgreSQL) */
   databaseUrl?: string
   /** service-specific settings (FEEDS_FILE, LABELER_DID, LABELER_SIGNING_KEY, …) */
   extra?: Record<string, string>
@@ -39,7 +41,8 @@ export function serviceEnv(service: ServiceName, net: TestNetwork, opts: Service
     env.LABELER_PORT = String(opts.port)
     env.LABELER_HOSTNAME = 'labels.test'
   }
-  if (opts.databaseUrl !== undefined) env.DATABASE_URL = opts.databaseUrl
+  const databaseUrl = opts.databaseUrl ?? databaseUrlForSync(opts.dataDir)
+  if (databaseUrl !== undefined) env.DATABASE_URL = databaseUrl
   return { ...env, ...opts.extra }
 }
 

@@ -4,6 +4,7 @@ import path from 'node:path'
 import { envToCfg, type FeedgenEnv } from '../../feedgen/config.ts'
 import { parseFeedsFile } from '../../feedgen/feeds/definitions.ts'
 import { FeedgenService, type FeedgenOptions } from '../../feedgen/index.ts'
+import { databaseUrlFor } from './database.ts'
 import type { TestNetwork } from './network.ts'
 
 export interface StartedFeedgen {
@@ -13,7 +14,10 @@ export interface StartedFeedgen {
   close: () => Promise<void>
 }
 
-/** Starts a feed generator on loopback against the test network's PDS firehose and PLC. */
+/**
+ * Starts a feed generator on loopback against the test network's PDS firehose and PLC, on the test
+ * run's database (SQLite in dataDir, or a PostgreSQL database of its own for that dataDir).
+ */
 export async function startFeedgen(
   net: TestNetwork,
   feedsYaml: string,
@@ -23,6 +27,7 @@ export async function startFeedgen(
   const cfg = envToCfg(
     {
       dataDir,
+      databaseUrl: await databaseUrlFor(dataDir),
       firehoseUrl: net.firehoseUrl,
       plcUrl: net.plcUrl,
       port: 0,
@@ -35,7 +40,7 @@ export async function startFeedgen(
   const service = await FeedgenService.create(cfg, { firehose: { minBackoffMs: 50, maxBackoffMs: 500 }, ...opts })
   await service.start()
   // a first start without a saved cursor reads the live stream: wait until it is connected
-  await waitFor(() => service.ctx.firehose.metrics.connected || opts.env?.firehoseUrl !== undefined, 'firehose connected')
+  await waitFor(() => service.ctx.firehose.metrics.connected || opts.env?.firehoseUrl !== undefined || cfg.role === 'api', 'firehose connected')
   return {
     service,
     dataDir,

@@ -6,6 +6,7 @@ import { Secp256k1Keypair } from '@atproto/crypto'
 import WebSocket from 'ws'
 import { envToCfg, type LabelerEnv } from '../../labeler/config.ts'
 import { LabelerService, type LabelerOptions } from '../../labeler/index.ts'
+import { databaseUrlFor } from './database.ts'
 import type { TestAccount, TestNetwork } from './network.ts'
 
 export interface LabelerIdentity {
@@ -61,6 +62,7 @@ export async function startLabeler(
   const { cfg, secrets } = envToCfg(
     {
       dataDir,
+      databaseUrl: await databaseUrlFor(dataDir),
       firehoseUrl: net.firehoseUrl,
       plcUrl: net.plcUrl,
       port: opts.port ?? 0,

@@ -1,30 +1,32 @@
 import { sql, type Kysely } from 'kysely'
+import { columnTypes } from '../../../shared/db/index.ts'
 
 export async function up(db: Kysely<unknown>): Promise<void> {
+  const t = columnTypes(db)
   await db.schema
     .createTable('post')
-    .addColumn('uri', 'text', (c) => c.primaryKey())
-    .addColumn('cid', 'text', (c) => c.notNull())
-    .addColumn('author', 'text', (c) => c.notNull())
+    .addColumn('uri', t.text, (c) => c.primaryKey())
+    .addColumn('cid', t.text, (c) => c.notNull())
+    .addColumn('author', t.text, (c) => c.notNull())
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('indexed_at', 'bigint', (c) => c.notNull())
     .addColumn('sort_at', 'bigint', (c) => c.notNull())
-    .addColumn('text', 'text', (c) => c.notNull())
-    .addColumn('langs', 'text', (c) => c.notNull())
-    .addColumn('tags', 'text', (c) => c.notNull())
+    .addColumn('text', t.text, (c) => c.notNull())
+    .addColumn('langs', t.text, (c) => c.notNull())
+    .addColumn('tags', t.text, (c) => c.notNull())
     .addColumn('is_reply', 'integer', (c) => c.notNull())
     .execute()
   await db.schema.createIndex('post_author_idx').on('post').columns(['author', 'sort_at']).execute()
 
   await db.schema
     .createTable('feed_item')
-    .addColumn('feed', 'text', (c) => c.notNull())
-    .addColumn('uri', 'text', (c) => c.notNull())
-    .addColumn('post_uri', 'text', (c) => c.notNull())
-    .addColumn('author', 'text', (c) => c.notNull())
-    .addColumn('reposter', 'text')
+    .addColumn('feed', t.text, (c) => c.notNull())
+    .addColumn('uri', t.text, (c) => c.notNull())
+    .addColumn('post_uri', t.text, (c) => c.notNull())
+    .addColumn('author', t.text, (c) => c.notNull())
+    .addColumn('reposter', t.text)
     .addColumn('sort_at', 'bigint', (c) => c.notNull())
-    .addColumn('reason', 'text', (c) => c.notNull())
+    .addColumn('reason', t.text, (c) => c.notNull())
     .addPrimaryKeyConstraint('feed_item_pk', ['feed', 'uri'])
     .execute()
   await db.schema.createIndex('feed_item_order_idx').on('feed_item').columns(['feed', 'sort_at desc', 'uri desc']).execute()
@@ -35,22 +37,22 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('list_member')
-    .addColumn('item_uri', 'text', (c) => c.primaryKey())
-    .addColumn('list_uri', 'text', (c) => c.notNull())
-    .addColumn('subject', 'text', (c) => c.notNull())
+    .addColumn('item_uri', t.text, (c) => c.primaryKey())
+    .addColumn('list_uri', t.text, (c) => c.notNull())
+    .addColumn('subject', t.text, (c) => c.notNull())
     .execute()
   await db.schema.createIndex('list_member_list_idx').on('list_member').columns(['list_uri', 'subject']).execute()
 
   await db.schema
     .createTable('account_status')
-    .addColumn('did', 'text', (c) => c.primaryKey())
-    .addColumn('status', 'text', (c) => c.notNull())
+    .addColumn('did', t.text, (c) => c.primaryKey())
+    .addColumn('status', t.text, (c) => c.notNull())
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .execute()
 
   await db.schema
     .createTable('backfill')
-    .addColumn('did', 'text', (c) => c.primaryKey())
+    .addColumn('did', t.text, (c) => c.primaryKey())
     .addColumn('requested_at', 'bigint', (c) => c.notNull())
     .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('next_attempt_at', 'bigint', (c) => c.notNull().defaultTo(0))
@@ -58,7 +60,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('cursor')
-    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('id', t.text, (c) => c.primaryKey())
     .addColumn('seq', 'bigint', (c) => c.notNull())
     .execute()
 }

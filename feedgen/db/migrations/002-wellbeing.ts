@@ -1,27 +1,29 @@
 import { sql, type Kysely } from 'kysely'
+import { columnTypes } from '../../../shared/db/index.ts'
 
 // Wellbeing policies: release moments need to know when an item was indexed; readers' "show less"
 // choices; labels from the labelers that feeds trust.
 export async function up(db: Kysely<unknown>): Promise<void> {
+  const t = columnTypes(db)
   await db.schema.alterTable('feed_item').addColumn('indexed_at', 'bigint', (c) => c.notNull().defaultTo(0)).execute()
   await sql`update feed_item set indexed_at = sort_at`.execute(db)
 
   await db.schema
     .createTable('reader_mute')
-    .addColumn('feed', 'text', (c) => c.notNull())
-    .addColumn('reader', 'text', (c) => c.notNull())
-    .addColumn('author', 'text', (c) => c.notNull())
+    .addColumn('feed', t.text, (c) => c.notNull())
+    .addColumn('reader', t.text, (c) => c.notNull())
+    .addColumn('author', t.text, (c) => c.notNull())
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addPrimaryKeyConstraint('reader_mute_pk', ['feed', 'reader', 'author'])
     .execute()
 
   await db.schema
     .createTable('feed_label')
-    .addColumn('src', 'text', (c) => c.notNull())
-    .addColumn('uri', 'text', (c) => c.notNull())
-    .addColumn('val', 'text', (c) => c.notNull())
+    .addColumn('src', t.text, (c) => c.notNull())
+    .addColumn('uri', t.text, (c) => c.notNull())
+    .addColumn('val', t.text, (c) => c.notNull())
     .addColumn('exp_at', 'bigint')
-    .addColumn('cts', 'text', (c) => c.notNull())
+    .addColumn('cts', t.text, (c) => c.notNull())
     .addPrimaryKeyConstraint('feed_label_pk', ['src', 'uri', 'val'])
     .execute()
   await db.schema.createIndex('feed_label_uri_idx').on('feed_label').columns(['uri', 'src', 'val']).execute()

@@ -89,6 +89,8 @@ export class CueLayer {
    * The combos that fire in a post, per label.
    * @param ruled labels for which some rule already counted (the pseudo-family "rule")
    * @param skip a match starting at this token is discarded when this returns true (negation)
+   * @param single when given, filled with the cue ids found per label and the token stretches they
+   *   matched, combo or not (single cues are the weak lexical agreement the learned layer needs, model.ts)
    */
   score(
     view: DocView,
@@ -96,6 +98,7 @@ export class CueLayer {
     ruled: ReadonlySet<LabelValue>,
     idioms: readonly CoocSpan[],
     skip: (start: number, cue: CueSpec) => boolean,
+    single?: Map<LabelValue, { ids: string[]; spans: { start: number; end: number }[] }>,
   ): Map<LabelValue, CoocResult> {
     const out = new Map<LabelValue, CoocResult>()
     if (lang === 'other') return out
@@ -135,6 +138,7 @@ export class CueLayer {
         found.set(label, fams)
       }
     }
+    if (single !== undefined) for (const [label, fams] of found) single.set(label, { ids: [...fams.values()], spans: claimed.get(label) ?? [] })
     for (const [label, combos] of this.#combos) {
       const fams = found.get(label)
       if (fams === undefined) continue

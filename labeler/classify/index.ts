@@ -14,10 +14,18 @@
 // families of one label in a post (a combo such as `dc.cooc.food+moral`) add the combo's weight as
 // one piece of evidence that counts as strong, but only up to the threshold: the layer can lift a
 // label to 1, never above it, so the modifiers still lower or veto it.
+//
+// Learned layer (model.ts, model/labeler-model.json): for a label the rules did not give, a logistic
+// regression trained on the train split and the hand-written fixtures may give it when its probability
+// reaches the label's cross-validated threshold AND a rule or cue of that label matched (after negation
+// and idioms) AND no modifier lowered that label. Its reasons: "model:<label>", "model-words:a|b|c"
+// (the words that drove it; plain language in model.ts: modelReasonText), then the agreeing rules/cues.
 
+import { createHash } from 'node:crypto'
 import { CueLayer } from './cooc.ts'
+import { extractFeatures, LabelModel, modelWordsReason } from './model.ts'
 import { SharedLiterals } from './prefilter.ts'
-import { detectLang, type Lang } from './lang.ts'
+import { detectLang, type Lang, type LangGuess } from './lang.ts'
 import { BOUNDARY, normalise, type NormalisedDoc } from './normalize.ts'
 import {
   isAllCaps,
@@ -53,7 +61,8 @@ export interface ClassifyInput {
 
 export interface LabelDecision {
   val: LabelValue
-  /** the label's score after modifiers; labels are given from 1 (the threshold) */
+  /** the label's score after modifiers; labels are given from 1 (the threshold). For a label from the
+   *  learned layer (reasons start with "model:"): the model's probability */
   score: number
   /** the rule ids that counted, then the modifiers applied ("negation:<rule id>", "idiom:<name>",
    *  "recovery", "news", "critique", "help", "joke", "first-person") */
@@ -82,6 +91,8 @@ interface LangContext {
 
 /** The pieces of evidence for one label while a post is scored. */
 interface Tally {
+  /** token stretches of the rules that counted */
+  spans: { start: number; end: number }[]
   weight: number
   strong: boolean
   evidence: number
@@ -90,6 +101,20 @@ interface Tally {
 }
 
 const round = (x: number) => Math.round(x * 100) / 100
+/** Without stated langs, a post whose Dutch and English evidence are close (less than one function
+ *  word apart), or that had too few words to tell, is read with the Dutch stems as well. */
+function unclearLanguage(guess: LangGuess, stated: readonly string[] | undefined): boolean {
+  if (stated !== undefined && stated.length > 0) return false
+  if (guess.source !== 'text') return true
+  return Math.abs((guess.scores.nl ?? 0) - (guess.scores.en ?? 0)) < 1
+}
+
+/** the learned layer's probability from the words outside the lexical cues must reach this: the cue
+ *  and the rest of the post are two pieces of evidence, as for rules (a weak cue never labels alone) */
+export const MODEL_INDEPENDENT = 0.4
+
+/** modifiers after which the learned layer is not asked */
+const MODEL_VETO = new Set<string>(['recovery', 'news', 'critique', 'help', 'joke'])
 
 export class Classifier {
   /** a short hash over all rule and context files: store it with every label */
@@ -104,9 +129,12 @@ export class Classifier {
   readonly #firstPerson = new Set<string>()
   readonly #vocab = new Set<string>()
   readonly #cues: CueLayer
+  readonly #model: LabelModel | undefined
 
-  private constructor(loaded: LoadedRules) {
-    this.rulesVersion = loaded.version
+  private constructor(loaded: LoadedRules, model: LabelModel | undefined) {
+    this.#model = model
+    // the learned layer's file is part of what produced a label
+    this.rulesVersion = model === undefined ? loaded.version : createHash('sha256').update(`${loaded.version}+${model.version}`).digest('hex').slice(0, 12)
     this.#scoring = loaded.scoring
     const versions: Record<string, string> = {}
     for (const { name, file } of [...loaded.ruleFiles, ...loaded.contextFiles]) versions[name] = file.version
@@ -146,9 +174,28 @@ export class Classifier {
     for (const w of this.#cues.words) this.#vocab.add(w)
   }
 
-  /** Reads the rule files once (synchronously). Throws RuleFileError on a broken rule file. */
-  static load(dir?: string | URL): Classifier {
-    return new Classifier(loadRuleDir(dir))
+  /**
+   * Reads the rule files and the learned layer's model file once (synchronously). Throws
+   * RuleFileError on a broken rule file.
+   * @param opts.model a model file path, a loaded model, or false for rules only (default:
+   *   model/labeler-model.json when it exists and `dir` is the shipped rule directory; the model was
+   *   trained next to those rules, so another rule directory runs without it unless one is given)
+   */
+  static load(dir?: string | URL, opts: { model?: string | false | LabelModel } = {}): Classifier {
+    const model =
+      opts.model === false
+        ? undefined
+        : opts.model instanceof LabelModel
+          ? opts.model
+          : opts.model !== undefined || dir === undefined
+            ? LabelModel.load(opts.model)
+            : undefined
+    return new Classifier(loadRuleDir(dir), model)
+  }
+
+  /** Whether the learned layer is loaded. */
+  get hasModel(): boolean {
+    return this.#model !== undefined
   }
 
   /** The words the rules know; used to split hashtags ("proana" → pro ana). */
@@ -169,6 +216,9 @@ export class Classifier {
     // Dutch posts are full of English loanwords, so nl and en posts get both rule sets (the post's
     // own language first); other languages get only the language-independent rules
     const langs: RuleLang[] = lang === 'other' ? ['any'] : lang === 'nl' ? ['any', 'nl', 'en'] : ['any', 'en', 'nl']
+    // a post read as English without stated langs whose text is nearly as Dutch as English ("sh
+    // terugval 😞", a hashtag line) also gets the Dutch rules and cues on Dutch stems, as a Dutch post
+    const dutchStems = lang === 'nl' || (lang === 'en' && unclearLanguage(guess, input.langs))
 
     // context: which tokens are inside idioms, which post-level modifiers apply, first person
     const idioms: { start: number; end: number; name: string; labels?: LabelValue[] }[] = []
@@ -208,7 +258,7 @@ export class Classifier {
       let matcher = set.matcher
       let v = view
       if (l === 'nl') {
-        if (lang === 'nl') v = { ...view, stems: doc.tokens.map((t) => (t === BOUNDARY ? t : stemNl(t))) }
+        if (dutchStems) v = { ...view, stems: doc.tokens.map((t) => (t === BOUNDARY ? t : stemNl(t))) }
         else matcher = set.exact ?? matcher
       }
       for (const m of matcher.match(v)) {
@@ -233,7 +283,7 @@ export class Classifier {
     }
     const tallies = new Map<LabelValue, Tally>()
     for (const label of new Set([...candidates.keys(), ...discarded.keys()])) {
-      const t: Tally = { weight: 0, strong: false, evidence: 0, ruleIds: [], modifiers: [] }
+      const t: Tally = { spans: [], weight: 0, strong: false, evidence: 0, ruleIds: [], modifiers: [] }
       tallies.set(label, t)
       const list = (candidates.get(label) ?? []).sort((a, b) => b.rule.weight - a.rule.weight)
       const claimed: { start: number; end: number; rule: RuleSpec }[] = []
@@ -252,6 +302,7 @@ export class Classifier {
         t.evidence++
         if (c.rule.strong) t.strong = true
         t.ruleIds.push(c.rule.id)
+        if (c.start >= 0) t.spans.push({ start: c.start, end: c.end })
       }
       // a discarded rule that matched elsewhere too was counted; its discard note still explains
       t.modifiers.push(...(discarded.get(label) ?? []))
@@ -262,11 +313,12 @@ export class Classifier {
     // co-occurrence of weak cue families: tops a label up to the threshold, never above it
     const ruled = new Set<LabelValue>()
     for (const [label, t] of tallies) if (t.evidence > 0) ruled.add(label)
-    const cooc = this.#cues.score(view, lang, ruled, idioms, (start) => this.#negated(doc, start))
+    const singleCues = new Map<LabelValue, { ids: string[]; spans: { start: number; end: number }[] }>()
+    const cooc = this.#cues.score(view, dutchStems ? 'nl' : lang, ruled, idioms, (start) => this.#negated(doc, start), singleCues)
     for (const [label, c] of cooc) {
       let t = tallies.get(label)
       if (t === undefined) {
-        t = { weight: 0, strong: false, evidence: 0, ruleIds: [], modifiers: [] }
+        t = { spans: [], weight: 0, strong: false, evidence: 0, ruleIds: [], modifiers: [] }
         tallies.set(label, t)
       }
       const lift = Math.min(c.weight, Math.max(0, threshold - t.weight))
@@ -280,9 +332,15 @@ export class Classifier {
     // modifiers and decisions
     const labels: LabelDecision[] = []
     const suppressed: LabelDecision[] = []
+    // labels the learned layer may still give: some rule or cue of the label matched, no modifier
+    // lowered it, the rules did not give it
+    const askModel: LabelValue[] = []
     for (const val of LABEL_VALUES) {
       const t = tallies.get(val)
-      if (t === undefined) continue
+      if (t === undefined) {
+        if (singleCues.has(val) && !this.#lowered(val, post, firstPerson)) askModel.push(val)
+        continue
+      }
       let score = t.weight
       let evidence = t.evidence
       const modifiers = [...t.modifiers]
@@ -301,9 +359,48 @@ export class Classifier {
       }
       const decision: LabelDecision = { val, score: round(score), reasons: [...t.ruleIds, ...modifiers] }
       if (score >= threshold - 1e-9 && (t.strong || evidence >= 2)) labels.push(decision)
-      else suppressed.push(decision)
+      else {
+        suppressed.push(decision)
+        if ((t.evidence > 0 || singleCues.has(val)) && !modifiers.some((m) => MODEL_VETO.has(m))) askModel.push(val)
+      }
+    }
+
+    if (this.#model !== undefined && askModel.length > 0) {
+      // the model's features come from the text normalised without the rules' vocabulary (as in
+      // training), so a rule change does not shift them
+      const plain = normalise(input)
+      // the words the label's rules and cues matched: the model must also lean to the label without them
+      const cueWords = new Map<LabelValue, Set<string>>()
+      for (const val of askModel) {
+        const words = new Set<string>()
+        for (const sp of [...(tallies.get(val)?.spans ?? []), ...(singleCues.get(val)?.spans ?? [])]) {
+          for (let i = sp.start; i < sp.end; i++) words.add(doc.tokens[i] as string)
+        }
+        cueWords.set(val, words)
+      }
+      const scores = this.#model.score(plain, extractFeatures(plain), askModel, cueWords)
+      for (const [val, s] of scores) {
+        const min = this.#model.thresholds.get(val)
+        if (min === undefined || s.probability < min || s.independent < MODEL_INDEPENDENT || s.words.length === 0) continue
+        const agreeing = [...(tallies.get(val)?.ruleIds ?? []), ...(singleCues.get(val)?.ids ?? [])]
+        const reasons = [`model:${val}`, modelWordsReason(s.words), ...new Set(agreeing)]
+        const i = suppressed.findIndex((d) => d.val === val)
+        if (i >= 0) suppressed.splice(i, 1)
+        labels.push({ val, score: round(s.probability), reasons })
+      }
+      labels.sort((a, b) => LABEL_VALUES.indexOf(a.val) - LABEL_VALUES.indexOf(b.val))
     }
     return { labels, lang, suppressed }
+  }
+
+  /** Whether a post-level modifier lowers `val` (as in the decision loop). */
+  #lowered(val: LabelValue, post: ReadonlySet<PostModifier>, firstPerson: boolean): boolean {
+    for (const kind of post) {
+      if (kind === 'help' && firstPerson) continue
+      const f = this.#scoring.factors[kind][val]
+      if (f !== undefined && f < 1) return true
+    }
+    return false
   }
 
   /** A negator within the window before token `start`, in the same sentence, unless a negation

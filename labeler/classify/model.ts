@@ -1,0 +1,219 @@
+// The learned layer: a small regularised logistic regression per label over the normalised post
+// (word unigrams, Dutch stems, folded English suffixes, word bigrams and character 4-grams of longer
+// words, so Dutch compounds such as "zelfbeschadiging" share evidence with "beschadigen"). It is
+// trained by scripts/train-labeler.ts on the dev set's TRAIN split and the hand-written fixtures
+// (never the test split, the blind paraphrases or test-data/), deterministically, into
+// model/labeler-model.json.
+//
+// It never labels a post on its own. The classifier asks it only about a label that the rules did not
+// give, and takes its label only when (1) its probability reaches the label's threshold, chosen by
+// cross-validation on the training data, (2) a rule or a cue of that label also matched in the post
+// (after negation and idioms), and (3) no modifier (recovery, news, critique, help, joke) applies to
+// that label. Every label it gives names the words that drove the score ("model-words:…"), rendered
+// in Dutch and English by `modelReasonText`.
+
+import { createHash } from 'node:crypto'
+import { existsSync, readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { foldEn } from './fold-en.ts'
+import { BOUNDARY, type NormalisedDoc } from './normalize.ts'
+import { LABEL_VALUES, type LabelValue } from './rules.ts'
+import { stemNl } from './stem-nl.ts'
+
+export const MODEL_PATH = resolve(import.meta.dirname, 'model/labeler-model.json')
+
+export interface ModelFile {
+  /** format version of this file */
+  format: 1
+  /** what the model was trained on and how (written by scripts/train-labeler.ts) */
+  training: Record<string, unknown>
+  labels: LabelValue[]
+  /** per label, in `labels` order */
+  bias: number[]
+  /** per label: the probability from which the layer may give the label (with a lexical cue) */
+  thresholds: number[]
+  /** feature → one weight per label (in `labels` order) */
+  weights: Record<string, number[]>
+}
+
+/** One feature of a post and the token it came from (for the reasons); a bigram also names the token
+ *  before it. */
+export interface Feature {
+  key: string
+  token: number
+  prev?: number
+}
+
+// Function words (articles, pronouns, prepositions, auxiliaries, conjunctions) are no unigram
+// features: on a few hundred posts they pick up chance correlations ("these", "jullie", "met") and make
+// poor reasons. They stay inside bigrams ("want to", "wil dood").
+const FUNCTION_WORDS = new Set(
+  `de het een en van in op te met voor aan bij uit om naar over door dat die dit deze wat wie waar hoe als dan maar of want
+  ook nog al wel niet geen er hier daar ik je jij u hij zij ze we wij jullie hun hen mij me mijn mn m jou jouw zijn haar
+  ons onze is ben bent was waren wordt worden word werd heb hebt heeft hebben had hadden kan kun kunnen zal zou zullen
+  moet moeten mag wil wilt gaat ga gaan zo nu toch even eens heel erg echt gewoon wel nou hoor
+  the a an and or but of in on at to for with from by about as into than then so if is are was were be been being am
+  i you he she it we they me him her us them my your his its our their this that these those what which who whom how
+  do does did have has had will would shall should can could may might must not no just very really too also still
+  there here when where why all some any more most lol haha`
+    .split(/\s+/)
+    .filter(Boolean),
+)
+
+const WORD = /^[\p{L}\p{N}]+$/u
+const DIGITS = /\p{N}+/gu
+const LETTERS = /\p{L}/u
+const CHAR_N = 4
+const CHAR_MIN = 6
+
+/** The features of a normalised post: each key once, with the first token that produced it. */
+export function extractFeatures(doc: NormalisedDoc): Feature[] {
+  const seen = new Map<string, Feature>()
+  const add = (key: string, token: number, prev?: number) => {
+    if (!seen.has(key)) seen.set(key, prev === undefined ? { key, token } : { key, token, prev })
+  }
+  const { tokens } = doc
+  let prev: string | undefined
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i] as string
+    if (t === BOUNDARY) {
+      prev = undefined
+      continue
+    }
+    // numbers by shape: "3k", "45kg" and "1200" are "0k", "0kg", "0"
+    const w = t.replace(DIGITS, '0')
+    const content = !FUNCTION_WORDS.has(t)
+    if (content) add(`w:${w}`, i)
+    if (content && WORD.test(t) && LETTERS.test(t)) {
+      add(`n:${stemNl(t)}`, i)
+      add(`e:${foldEn(t)}`, i)
+      if (t.length >= CHAR_MIN) {
+        const padded = `<${t}>`
+        for (let k = 0; k + CHAR_N <= padded.length; k++) add(`c:${padded.slice(k, k + CHAR_N)}`, i)
+      }
+    }
+    if (prev !== undefined) add(`b:${prev} ${w}`, i, i - 1)
+    prev = w
+  }
+  return [...seen.values()]
+}
+
+/** The model's view of one post for one label. */
+export interface ModelScore {
+  probability: number
+  /** the probability from the words outside the lexical cues' matches only (see `score`) */
+  independent: number
+  /** the content words (surface tokens) that added most to the score, strongest first */
+  words: string[]
+}
+
+export class LabelModel {
+  readonly labels: readonly LabelValue[]
+  readonly thresholds: ReadonlyMap<LabelValue, number>
+  /** a short hash of the model file (part of the classifier's rulesVersion) */
+  readonly version: string
+  readonly #bias: number[]
+  readonly #weights: Map<string, Float64Array>
+  readonly #index: Map<LabelValue, number>
+
+  constructor(file: ModelFile, text?: string) {
+    if (file.format !== 1) throw new Error(`labeler model: unknown format ${String(file.format)}`)
+    for (const l of file.labels) if (!LABEL_VALUES.includes(l)) throw new Error(`labeler model: unknown label ${l}`)
+    this.labels = file.labels
+    this.#bias = file.bias
+    this.#index = new Map(file.labels.map((l, i) => [l, i]))
+    this.thresholds = new Map(file.labels.map((l, i) => [l, file.thresholds[i] as number]))
+    this.#weights = new Map(Object.entries(file.weights).map(([k, w]) => [k, Float64Array.from(w)]))
+    this.version = createHash('sha256')
+      .update(text ?? JSON.stringify(file))
+      .digest('hex')
+      .slice(0, 12)
+  }
+
+  /** Reads the model file; undefined when there is none (the classifier then runs on rules alone). */
+  static load(path: string = MODEL_PATH): LabelModel | undefined {
+    if (!existsSync(path)) return undefined
+    const text = readFileSync(path, 'utf8')
+    return new LabelModel(JSON.parse(text) as ModelFile, text)
+  }
+
+  /**
+   * Scores `labels` for a post; features are L2-normalised (binary, 1/√n each).
+   * @param cueWords per label, the words that the label's rules and cues matched: `independent` is the
+   *   probability without the features of those words (the rest of the post, as a second opinion)
+   */
+  score(
+    doc: NormalisedDoc,
+    features: readonly Feature[],
+    labels: readonly LabelValue[],
+    cueWords: ReadonlyMap<LabelValue, ReadonlySet<string>> = new Map(),
+  ): Map<LabelValue, ModelScore> {
+    const out = new Map<LabelValue, ModelScore>()
+    const idx = labels.map((l) => this.#index.get(l)).filter((i): i is number => i !== undefined)
+    if (idx.length === 0) return out
+    const scale = features.length === 0 ? 0 : 1 / Math.sqrt(features.length)
+    const z = idx.map((i) => this.#bias[i] as number)
+    const zi = [...z]
+    const excluded = idx.map((i) => cueWords.get(this.labels[i] as LabelValue) ?? new Set<string>())
+    // per label: contribution per token, for the reasons
+    const byToken = idx.map(() => new Map<number, number>())
+    for (const f of features) {
+      const w = this.#weights.get(f.key)
+      if (w === undefined) continue
+      const word = doc.tokens[f.token] as string
+      const before = f.prev === undefined ? undefined : (doc.tokens[f.prev] as string)
+      for (let j = 0; j < idx.length; j++) {
+        const c = (w[idx[j] as number] as number) * scale
+        if (c === 0) continue
+        z[j] = (z[j] as number) + c
+        const ex = excluded[j] as ReadonlySet<string>
+        if (!ex.has(word) && (before === undefined || !ex.has(before))) zi[j] = (zi[j] as number) + c
+        const m = byToken[j] as Map<number, number>
+        m.set(f.token, (m.get(f.token) ?? 0) + c)
+      }
+    }
+    for (let j = 0; j < idx.length; j++) {
+      const label = this.labels[idx[j] as number] as LabelValue
+      const contributions = [...(byToken[j] as Map<number, number>)].filter(([, c]) => c > 0).sort((a, b) => b[1] - a[1] || a[0] - b[0])
+      const words: string[] = []
+      for (const [tok] of contributions) {
+        const word = doc.tokens[tok] as string
+        if (FUNCTION_WORDS.has(word) || words.includes(word)) continue
+        words.push(word)
+        if (words.length === 3) break
+      }
+      out.set(label, { probability: sigmoid(z[j] as number), independent: sigmoid(zi[j] as number), words })
+    }
+    return out
+  }
+}
+
+const sigmoid = (z: number) => 1 / (1 + Math.exp(-z))
+
+/** The reason id the classifier stores for a label the model gave: "model-words:honger|kilo|zwak". */
+export function modelWordsReason(words: readonly string[]): string {
+  return `model-words:${words.join('|')}`
+}
+
+/**
+ * Plain-language text for the model's reasons, in Dutch or English; undefined for other reasons.
+ * `model:<label>` says that the learned layer gave the label, `model-words:a|b|c` names its words.
+ */
+export function modelReasonText(reason: string, lang: 'nl' | 'en'): string | undefined {
+  if (reason.startsWith('model-words:')) {
+    const words = reason
+      .slice('model-words:'.length)
+      .split('|')
+      .filter(Boolean)
+      .map((w) => `"${w}"`)
+    const list = words.length <= 1 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} ${lang === 'nl' ? 'en' : 'and'} ${words.at(-1)}`
+    return lang === 'nl' ? `Vooral deze woorden wezen op dit label: ${list}.` : `These words pointed most to this label: ${list}.`
+  }
+  if (reason.startsWith('model:')) {
+    const label = reason.slice('model:'.length)
+    return lang === 'nl'
+      ? `Het getrainde taalmodel (geleerd uit gelabelde voorbeeldberichten) vond dit bericht sterk lijken op "${label}", en een regel of signaalwoord van dit label kwam ook voor.`
+      : `The trained language model (learned from labelled example posts) found this post very similar to "${label}", and a rule or cue word of this label occurred too.`
+  }
+  return undefined
+}

@@ -2,6 +2,7 @@ import { AtUri } from '@atproto/syntax'
 import { html, page, pickLang, type Html, type Lang } from '../../shared/http/html.ts'
 import type { HttpServer } from '../../shared/http/index.ts'
 import { LABEL_DEFINITIONS } from '../classify/label-defs.ts'
+import { modelReasonText } from '../classify/model.ts'
 import { loadRuleDir } from '../classify/rules.ts'
 import type { LabelerContext } from '../context.ts'
 
@@ -34,6 +35,9 @@ export default function register(server: HttpServer, ctx: LabelerContext): void 
   const reasonText = (reason: string, lang: Lang): Html => {
     const note = notes.get(reason)
     if (note) return html`<code>${reason}</code>: ${note}`
+    // the learned layer's reasons ("model:<label>", "model-words:a|b|c") read in the page's language
+    const learned = modelReasonText(reason, lang)
+    if (learned !== undefined) return html`${learned}`
     const [kind, detail] = reason.split(':')
     const mod = MODIFIERS[kind ?? '']
     if (mod) return html`${lang === 'nl' ? 'Context' : 'Context'}: ${mod[lang]}${detail ? ` (${detail})` : ''}`

@@ -108,6 +108,7 @@ export class CueLayer {
     // the token stretches each label's families were found on: one stretch of text is one cue, so
     // "eat clean" cannot be both a food and a moral cue
     const claimed = new Map<LabelValue, { start: number; end: number; family: string }[]>()
+    const cueSpans: { label: LabelValue; start: number; end: number }[] = []
     const order: RuleLang[] = lang === 'nl' ? ['any', 'nl', 'en'] : ['any', 'en', 'nl']
     for (const l of order) {
       const set = this.#langs.get(l)
@@ -125,7 +126,11 @@ export class CueLayer {
         const cue = set.cues[m.owner] as CueSpec
         const label = set.labels[m.owner] as LabelValue
         const fams = found.get(label) ?? new Map<string, string>()
-        if (fams.has(cue.family)) continue
+        if (fams.has(cue.family)) {
+          // a family counts once, but every stretch a cue of the label matched is lexical evidence
+          if (single !== undefined && m.start >= 0) cueSpans.push({ label, start: m.start, end: m.end })
+          continue
+        }
         if (m.start >= 0) {
           if (idioms.some((d) => m.start < d.end && d.start < m.end && (d.labels === undefined || d.labels.includes(label)))) continue
           if (cue.negatable !== false && skip(m.start, cue)) continue
@@ -138,7 +143,12 @@ export class CueLayer {
         found.set(label, fams)
       }
     }
-    if (single !== undefined) for (const [label, fams] of found) single.set(label, { ids: [...fams.values()], spans: claimed.get(label) ?? [] })
+    if (single !== undefined) {
+      for (const [label, fams] of found) {
+        const spans = [...(claimed.get(label) ?? []), ...cueSpans.filter((c) => c.label === label)].map(({ start, end }) => ({ start, end }))
+        single.set(label, { ids: [...fams.values()], spans })
+      }
+    }
     for (const [label, combos] of this.#combos) {
       const fams = found.get(label)
       if (fams === undefined) continue

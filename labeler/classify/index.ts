@@ -74,6 +74,9 @@ export interface Classification {
   lang: Lang
   /** labels that had some evidence but were not given, with their reasons (for audits and tuning) */
   suppressed: LabelDecision[]
+  /** labels the learned layer suggests for a person to review, not given: the model is sure and a cue
+   *  of the label agrees, but the rest of the post alone does not reach the label's threshold */
+  review?: LabelDecision[]
 }
 
 interface LangRules {
@@ -109,9 +112,10 @@ function unclearLanguage(guess: LangGuess, stated: readonly string[] | undefined
   return Math.abs((guess.scores.nl ?? 0) - (guess.scores.en ?? 0)) < 1
 }
 
-/** the learned layer's probability from the words outside the lexical cues must reach this: the cue
- *  and the rest of the post are two pieces of evidence, as for rules (a weak cue never labels alone) */
-export const MODEL_INDEPENDENT = 0.4
+/** the learned layer's probability from the words outside the lexical cues must reach the label's
+ *  threshold too, and at least this: the cue and the rest of the post are two pieces of evidence, as
+ *  for rules (a weak cue never labels alone) */
+export const MODEL_INDEPENDENT = 0.5
 
 /** modifiers after which the learned layer is not asked */
 const MODEL_VETO = new Set<string>(['recovery', 'news', 'critique', 'help', 'joke'])
@@ -335,6 +339,7 @@ export class Classifier {
     // labels the learned layer may still give: some rule or cue of the label matched, no modifier
     // lowered it, the rules did not give it
     const askModel: LabelValue[] = []
+    const review: LabelDecision[] = []
     for (const val of LABEL_VALUES) {
       const t = tallies.get(val)
       if (t === undefined) {
@@ -368,7 +373,8 @@ export class Classifier {
     if (this.#model !== undefined && askModel.length > 0) {
       // the model's features come from the text normalised without the rules' vocabulary (as in
       // training), so a rule change does not shift them
-      const plain = normalise(input)
+      // (the vocabulary only splits hashtags: without any, the classifier's own doc is the same)
+      const plain = doc.tags.size === 0 ? doc : normalise(input)
       // the words the label's rules and cues matched: the model must also lean to the label without them
       const cueWords = new Map<LabelValue, Set<string>>()
       for (const val of askModel) {
@@ -384,13 +390,19 @@ export class Classifier {
         if (min === undefined || s.probability < min || s.independent < MODEL_INDEPENDENT || s.words.length === 0) continue
         const agreeing = [...(tallies.get(val)?.ruleIds ?? []), ...(singleCues.get(val)?.ids ?? [])]
         const reasons = [`model:${val}`, modelWordsReason(s.words), ...new Set(agreeing)]
+        if (s.independent < min) {
+          // the rest of the post leans to the label, but not as far as the threshold: a suggestion
+          // for a person, not a label
+          review.push({ val, score: round(s.probability), reasons })
+          continue
+        }
         const i = suppressed.findIndex((d) => d.val === val)
         if (i >= 0) suppressed.splice(i, 1)
         labels.push({ val, score: round(s.probability), reasons })
       }
       labels.sort((a, b) => LABEL_VALUES.indexOf(a.val) - LABEL_VALUES.indexOf(b.val))
     }
-    return { labels, lang, suppressed }
+    return review.length > 0 ? { labels, lang, suppressed, review } : { labels, lang, suppressed }
   }
 
   /** Whether a post-level modifier lowers `val` (as in the decision loop). */

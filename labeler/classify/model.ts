@@ -55,7 +55,8 @@ const FUNCTION_WORDS = new Set(
   the a an and or but of in on at to for with from by about as into than then so if is are was were be been being am
   i you he she it we they me him her us them my your his its our their this that these those what which who whom how
   do does did have has had will would shall should can could may might must not no just very really too also still
-  there here when where why all some any more most lol haha`
+  there here when where why all some any more most lol haha tot zit zitten soms vandaag today one im ive dont its
+  thats theyre youre`
     .split(/\s+/)
     .filter(Boolean),
 )
@@ -66,12 +67,33 @@ const LETTERS = /\p{L}/u
 const CHAR_N = 4
 const CHAR_MIN = 6
 
+const tokenCache = new Map<string, readonly string[]>()
+const TOKEN_CACHE_MAX = 50_000
+
+/** The features of one token on its own (word, Dutch stem, folded English, character 4-grams). */
+function tokenFeatures(t: string): readonly string[] {
+  const hit = tokenCache.get(t)
+  if (hit !== undefined) return hit
+  const out: string[] = []
+  if (!FUNCTION_WORDS.has(t)) {
+    // numbers by shape: "3k", "45kg" and "1200" are "0k", "0kg", "0"
+    out.push(`w:${t.replace(DIGITS, '0')}`)
+    if (WORD.test(t) && LETTERS.test(t)) {
+      out.push(`n:${stemNl(t)}`, `e:${foldEn(t)}`)
+      if (t.length >= CHAR_MIN) {
+        const padded = `<${t}>`
+        for (let k = 0; k + CHAR_N <= padded.length; k++) out.push(`c:${padded.slice(k, k + CHAR_N)}`)
+      }
+    }
+  }
+  if (tokenCache.size >= TOKEN_CACHE_MAX) tokenCache.clear()
+  tokenCache.set(t, out)
+  return out
+}
+
 /** The features of a normalised post: each key once, with the first token that produced it. */
 export function extractFeatures(doc: NormalisedDoc): Feature[] {
   const seen = new Map<string, Feature>()
-  const add = (key: string, token: number, prev?: number) => {
-    if (!seen.has(key)) seen.set(key, prev === undefined ? { key, token } : { key, token, prev })
-  }
   const { tokens } = doc
   let prev: string | undefined
   for (let i = 0; i < tokens.length; i++) {
@@ -80,19 +102,12 @@ export function extractFeatures(doc: NormalisedDoc): Feature[] {
       prev = undefined
       continue
     }
-    // numbers by shape: "3k", "45kg" and "1200" are "0k", "0kg", "0"
+    for (const key of tokenFeatures(t)) if (!seen.has(key)) seen.set(key, { key, token: i })
     const w = t.replace(DIGITS, '0')
-    const content = !FUNCTION_WORDS.has(t)
-    if (content) add(`w:${w}`, i)
-    if (content && WORD.test(t) && LETTERS.test(t)) {
-      add(`n:${stemNl(t)}`, i)
-      add(`e:${foldEn(t)}`, i)
-      if (t.length >= CHAR_MIN) {
-        const padded = `<${t}>`
-        for (let k = 0; k + CHAR_N <= padded.length; k++) add(`c:${padded.slice(k, k + CHAR_N)}`, i)
-      }
+    if (prev !== undefined) {
+      const key = `b:${prev} ${w}`
+      if (!seen.has(key)) seen.set(key, { key, token: i, prev: i - 1 })
     }
-    if (prev !== undefined) add(`b:${prev} ${w}`, i, i - 1)
     prev = w
   }
   return [...seen.values()]
@@ -103,7 +118,8 @@ export interface ModelScore {
   probability: number
   /** the probability from the words outside the lexical cues' matches only (see `score`) */
   independent: number
-  /** the content words (surface tokens) that added most to the score, strongest first */
+  /** the content words (surface tokens) that added most to the score, strongest first; only filled
+   *  when the probability reaches the label's threshold */
   words: string[]
 }
 
@@ -155,8 +171,6 @@ export class LabelModel {
     const z = idx.map((i) => this.#bias[i] as number)
     const zi = [...z]
     const excluded = idx.map((i) => cueWords.get(this.labels[i] as LabelValue) ?? new Set<string>())
-    // per label: contribution per token, for the reasons
-    const byToken = idx.map(() => new Map<number, number>())
     for (const f of features) {
       const w = this.#weights.get(f.key)
       if (w === undefined) continue
@@ -168,23 +182,34 @@ export class LabelModel {
         z[j] = (z[j] as number) + c
         const ex = excluded[j] as ReadonlySet<string>
         if (!ex.has(word) && (before === undefined || !ex.has(before))) zi[j] = (zi[j] as number) + c
-        const m = byToken[j] as Map<number, number>
-        m.set(f.token, (m.get(f.token) ?? 0) + c)
       }
     }
     for (let j = 0; j < idx.length; j++) {
-      const label = this.labels[idx[j] as number] as LabelValue
-      const contributions = [...(byToken[j] as Map<number, number>)].filter(([, c]) => c > 0).sort((a, b) => b[1] - a[1] || a[0] - b[0])
-      const words: string[] = []
-      for (const [tok] of contributions) {
-        const word = doc.tokens[tok] as string
-        if (FUNCTION_WORDS.has(word) || words.includes(word)) continue
-        words.push(word)
-        if (words.length === 3) break
-      }
-      out.set(label, { probability: sigmoid(z[j] as number), independent: sigmoid(zi[j] as number), words })
+      const i = idx[j] as number
+      const label = this.labels[i] as LabelValue
+      const probability = sigmoid(z[j] as number)
+      // the words only for a score that can give the label (a second pass over the features)
+      const words = probability >= (this.thresholds.get(label) ?? 1) ? this.#topWords(doc, features, i, scale) : []
+      out.set(label, { probability, independent: sigmoid(zi[j] as number), words })
     }
     return out
+  }
+
+  /** The content words that added most to label `i`'s score, strongest first (at most three). */
+  #topWords(doc: NormalisedDoc, features: readonly Feature[], i: number, scale: number): string[] {
+    const byToken = new Map<number, number>()
+    for (const f of features) {
+      const c = ((this.#weights.get(f.key)?.[i] ?? 0) as number) * scale
+      if (c !== 0) byToken.set(f.token, (byToken.get(f.token) ?? 0) + c)
+    }
+    const words: string[] = []
+    for (const [tok] of [...byToken].filter(([, c]) => c > 0).sort((a, b) => b[1] - a[1] || a[0] - b[0])) {
+      const word = doc.tokens[tok] as string
+      if (FUNCTION_WORDS.has(word) || words.includes(word)) continue
+      words.push(word)
+      if (words.length === 3) break
+    }
+    return words
   }
 }
 

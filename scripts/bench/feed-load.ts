@@ -70,8 +70,10 @@ export interface PhaseResult {
   pages: { first: number; next: number }
   itemsPerPage: number
   violations: { limit: number; perAuthor: number; maxItems: number }
-  /** open mode: requests still waiting for a socket at the end (the service fell behind) */
+  /** open mode: requests still waiting for a socket or an answer at the end (the service fell behind) */
   backlog: number
+  /** open mode: of those, not answered 2 s later (their waiting time so far counts as their latency) */
+  unanswered: number
 }
 
 // the configuration (with a JWT per reader, too long for a command line) comes as the first message
@@ -205,6 +207,10 @@ async function runPhase(p: LoadPhase): Promise<PhaseResult> {
   const measureFrom = t0 + p.warmup * 1000
   const end = measureFrom + p.seconds * 1000
   let backlog = 0
+  let unanswered = 0
+  let answeredInWindow = 0
+  /** open mode: requests not answered yet, by id → when they were due */
+  const pending = new Map<number, number>()
   if (p.mode === 'closed') {
     const worker = async () => {
       let s = newSession()
@@ -229,16 +235,26 @@ async function runPhase(p: LoadPhase): Promise<PhaseResult> {
         const dueAt = start + (issued / rate) * 1000
         issued++
         const s = ready.pop() ?? newSession()
-        const pr = request(agent, s, dueAt, dueAt >= measureFrom ? acc : undefined).then(() => {
+        const measured = dueAt >= measureFrom
+        const id = issued
+        if (measured) pending.set(id, dueAt)
+        const pr = request(agent, s, dueAt, measured ? acc : undefined).then(() => {
           inFlight.delete(pr)
+          pending.delete(id)
+          if (measured && performance.now() <= end) answeredInWindow++
           ready.push(s.pagesLeft > 0 ? s : newSession())
         })
         inFlight.add(pr)
       }
       await new Promise((r) => setTimeout(r, 1))
     }
+    // what is still waiting (for a socket or an answer) gets 2 s, then counts as unanswered, with
+    // the time it had waited as its latency (a lower bound)
     backlog = inFlight.size
-    await Promise.all(inFlight)
+    await Promise.race([Promise.all(inFlight), new Promise((r) => setTimeout(r, 2000))])
+    unanswered = pending.size
+    const cut = performance.now()
+    for (const dueAt of pending.values()) acc.lat.push(cut - dueAt)
   }
   agent.destroy()
   const lat = Float64Array.from(acc.lat).sort()
@@ -253,7 +269,8 @@ async function runPhase(p: LoadPhase): Promise<PhaseResult> {
     rate: p.rate ?? null,
     seconds: measured,
     requests: lat.length,
-    requestsPerS: lat.length / p.seconds,
+    // open: answers that came back within the phase; closed: every answer
+    requestsPerS: (p.mode === 'open' ? answeredInWindow : lat.length) / p.seconds,
     p50: percentile(lat, 50),
     p90: percentile(lat, 90),
     p99: percentile(lat, 99),
@@ -267,6 +284,7 @@ async function runPhase(p: LoadPhase): Promise<PhaseResult> {
     itemsPerPage: lat.length ? acc.items / lat.length : 0,
     violations: acc.violations,
     backlog,
+    unanswered,
   }
 }
 

@@ -19,14 +19,17 @@
 //        [--auth-share 0.5] [--connections 50,200] [--rate 2000] [--ingest-rate 2000] [--seconds 15]
 //        [--closed-seconds 10] [--warmup 3] [--limit 30] [--keep DIR] [--profile DIR]
 //
-// --profile writes a V8 CPU profile of the service process (node --cpu-prof) into DIR when it stops.
+// --keep DIR keeps the seeded database in DIR, and reuses it when it is already there (same --items,
+// --seed, --authors; its items end at the time it was seeded). --profile writes a V8 CPU profile of the
+// service process (node --cpu-prof) into DIR when it stops.
 //
 // The last stdout line is JSON: {"p99_ms", "p50_ms", "requests_per_s", "items", ...}: p99 and p50 are the
 // worst of the open phases at --rate, requests_per_s the lowest of the closed phases.
 
 import { randomBytes } from 'node:crypto'
 import { createServer } from 'node:http'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { existsSync, writeFileSync } from 'node:fs'
+import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import type { AddressInfo } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
@@ -92,13 +95,14 @@ const quiet = { from: hh(local.hour + 3), to: hh(local.hour + 4) }
 let failed = false
 const cleanup: (() => Promise<void>)[] = []
 const dataDir = args.keep ?? (await mkdtemp(path.join(os.tmpdir(), 'plein-bench-feedread-')))
+if (args.keep) await mkdir(dataDir, { recursive: true })
 if (!args.keep) cleanup.push(() => rm(dataDir, { recursive: true, force: true }))
 
 // ------------------------------------------------------------------------------------------------
 // 1. the replay server (its own process; generating takes a while, so it starts first)
 
-const totalSeconds = CONNECTIONS.length * (SECONDS + CLOSED_SECONDS + 2 * WARMUP + 4) + 60
-const replayEvents = Math.max(1, Math.ceil(INGEST_RATE * totalSeconds))
+// an hour of events at the rate (replayed in rounds of the pool, so the stream never runs dry)
+const replayEvents = Math.max(1, Math.ceil(INGEST_RATE * 3600))
 const replayPool = Math.min(replayEvents, 50_000)
 const replay: Child<{ type: string }, ReplayMessage> | undefined =
   INGEST_RATE > 0 ? startChild('replay.ts', ['--pool', String(replayPool), '--events', String(replayEvents), '--rate', String(INGEST_RATE), '--seed', String(SEED)]) : undefined
@@ -224,27 +228,32 @@ ${[...neighbours, ...benchAuthors].map((d) => `        - ${d}`).join('\n')}
     envToCfg({ dataDir, firehoseUrl: 'ws://127.0.0.1:1', plcUrl, port: 0, hostname: 'feeds.bench', allowPrivateNetwork: true }, { feeds: parseFeedsFile(feedsYaml, 'bench feeds') }),
   )
   await created.destroy()
-  console.log(`seeding ${fmt(ITEMS)} feed items over ${HOURS} h (${fmt(AUTHORS)} authors, ${fmt(neighbours.length)} neighbours) …`)
-  const seeded = seedFeedDb({
-    dataDir,
-    items: ITEMS,
-    hours: HOURS,
-    now,
-    seed: SEED,
-    authors,
-    feeds: seedFeeds,
-    labeler: LABELER,
-    labelValues: EXCLUDED,
-    readers: readerDids,
-    mutesPerReader: 5,
-  })
-  console.log(
-    `  seeded in ${fmt(seeded.seconds, 1)}s: ${fmt(seeded.posts)} posts, ${fmt(seeded.items)} feed items ` +
-      `(${Object.entries(seeded.byFeed)
-        .map(([k, v]) => `${k} ${fmt(v)}`)
-        .join(', ')}; ${fmt(seeded.reposts)} reposts), ${fmt(seeded.labels)} labels, ${fmt(seeded.inactive)} inactive accounts, ` +
-      `${fmt(seeded.mutes)} "show less" choices of ${fmt(READERS)} readers`,
-  )
+  if (args.keep && existsSync(path.join(dataDir, 'feedgen.sqlite.seeded'))) {
+    console.log(`reusing the database seeded earlier in ${dataDir}`)
+  } else {
+    console.log(`seeding ${fmt(ITEMS)} feed items over ${HOURS} h (${fmt(AUTHORS)} authors, ${fmt(neighbours.length)} neighbours) …`)
+    const seeded = seedFeedDb({
+      dataDir,
+      items: ITEMS,
+      hours: HOURS,
+      now,
+      seed: SEED,
+      authors,
+      feeds: seedFeeds,
+      labeler: LABELER,
+      labelValues: EXCLUDED,
+      readers: readerDids,
+      mutesPerReader: 5,
+    })
+    console.log(
+      `  seeded in ${fmt(seeded.seconds, 1)}s: ${fmt(seeded.posts)} posts, ${fmt(seeded.items)} feed items ` +
+        `(${Object.entries(seeded.byFeed)
+          .map(([k, v]) => `${k} ${fmt(v)}`)
+          .join(', ')}; ${fmt(seeded.reposts)} reposts), ${fmt(seeded.labels)} labels, ${fmt(seeded.inactive)} inactive accounts, ` +
+        `${fmt(seeded.mutes)} "show less" choices of ${fmt(READERS)} readers`,
+    )
+    if (args.keep) writeFileSync(path.join(dataDir, 'feedgen.sqlite.seeded'), new Date(now).toISOString())
+  }
 
   // ------------------------------------------------------------------------------------------------
   // 4. the service, alone in its process, reading and ingesting
@@ -307,7 +316,7 @@ ${[...neighbours, ...benchAuthors].map((d) => `        - ${d}`).join('\n')}
     )
     console.log(
       `              service: ${fmt(ing.cpuUsPerReq)} CPU µs/request, RSS ${fmt(ing.rssMb)} MB; ingest ${fmt(ing.eventsPerS)} events/s (queue max ${fmt(queueMax)})` +
-        `${Object.keys(r.errors).length ? `; errors ${JSON.stringify(r.errors)}` : ''}${r.backlog ? `; ${fmt(r.backlog)} requests still waiting at the end` : ''}`,
+        `${Object.keys(r.errors).length ? `; errors ${JSON.stringify(r.errors)}` : ''}${r.backlog ? `; ${fmt(r.backlog)} requests still waiting at the end, ${fmt(r.unanswered)} unanswered 2 s later` : ''}`,
     )
     const v = r.violations
     if (v.limit + v.maxItems > 0) {

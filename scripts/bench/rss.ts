@@ -10,8 +10,11 @@
 // so its posts are new posts). Growth: the highest RSS in the last quarter of the run (by events) is
 // compared with the highest in the first quarter after a warm-up (the first 10% of events).
 //
+// The V8 old space (where live data ends up) is sampled too: RSS can grow when V8 enlarges its young
+// generation under a high allocation rate, which is not a leak.
+//
 // The last stdout line is JSON: {"rss_mb", "feedgen_rss_mb", "labeler_rss_mb", "feedgen_growth_pct",
-// "labeler_growth_pct", "events"}.
+// "labeler_growth_pct", "feedgen_old_space_mb", "labeler_old_space_mb", "events"}.
 
 import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm, stat } from 'node:fs/promises'
@@ -55,6 +58,9 @@ interface Sample {
   rss: number
   heapUsed: number
   external: number
+  /** V8 old space and young generation (committed), bytes */
+  old: number
+  young: number
 }
 
 interface Measured {
@@ -128,7 +134,17 @@ ${ready.benchAuthors.map((d) => `        - ${d}`).join('\n')}
       s.child.send({ type: 'status' })
       const st = await s.child.next<ServiceStatus>('status', 30_000)
       s.last = st
-      if (mem) s.samples.push({ t: (performance.now() - t0) / 1000, seq: st.lastSeq, rss: mem.rss, heapUsed: st.memory.heapUsed, external: st.memory.external + st.memory.arrayBuffers })
+      if (mem) {
+        s.samples.push({
+          t: (performance.now() - t0) / 1000,
+          seq: st.lastSeq,
+          rss: mem.rss,
+          heapUsed: st.memory.heapUsed,
+          external: st.memory.external + st.memory.arrayBuffers,
+          old: st.spaces.old_space ?? 0,
+          young: (st.spaces.new_space ?? 0) + (st.spaces.new_large_object_space ?? 0),
+        })
+      }
       if (st.lastSeq >= EVENTS) {
         s.done = true
         s.seconds = (performance.now() - t0) / 1000
@@ -149,7 +165,8 @@ ${ready.benchAuthors.map((d) => `        - ${d}`).join('\n')}
   }
   for (const s of services) {
     const m = procMemory(s.pid)
-    if (m) s.samples.push({ t: (performance.now() - t0) / 1000, seq: s.last?.lastSeq ?? 0, rss: m.rss, heapUsed: s.last?.memory.heapUsed ?? 0, external: 0 })
+    const prev = s.samples.at(-1)
+    if (m && prev) s.samples.push({ ...prev, t: (performance.now() - t0) / 1000, rss: m.rss })
   }
 } catch (err) {
   console.log(`  PROBLEM: ${(err as Error).stack ?? String(err)}`)
@@ -164,6 +181,11 @@ interface Report {
   q4Mb: number
   growthPct: number
   slopeMbPer100k: number
+  /** V8 old space (the live data), highest in the first and the last quarter */
+  oldQ1Mb: number
+  oldQ4Mb: number
+  youngQ1Mb: number
+  youngQ4Mb: number
 }
 const reports: Report[] = []
 for (const s of services) {
@@ -172,7 +194,7 @@ for (const s of services) {
   const mb = (b: number) => b / 1024 / 1024
   const warm = s.samples.filter((x) => x.seq >= EVENTS * 0.1)
   const inRange = (lo: number, hi: number) => warm.filter((x) => x.seq >= EVENTS * lo && x.seq <= EVENTS * hi)
-  const peak = (xs: Sample[]) => (xs.length ? Math.max(...xs.map((x) => x.rss)) : NaN)
+  const peak = (xs: Sample[], f: (x: Sample) => number = (x) => x.rss) => (xs.length ? Math.max(...xs.map(f)) : NaN)
   const q1 = peak(inRange(0.1, 0.325))
   const q4 = peak(inRange(0.775, 1))
   // least-squares slope of RSS over events after the warm-up
@@ -193,6 +215,10 @@ for (const s of services) {
     q4Mb: mb(q4),
     growthPct: ((q4 - q1) / q1) * 100,
     slopeMbPer100k: mb(slope),
+    oldQ1Mb: mb(peak(inRange(0.1, 0.325), (x) => x.old)),
+    oldQ4Mb: mb(peak(inRange(0.775, 1), (x) => x.old)),
+    youngQ1Mb: mb(peak(inRange(0.1, 0.325), (x) => x.young)),
+    youngQ4Mb: mb(peak(inRange(0.775, 1), (x) => x.young)),
   }
   reports.push(r)
   let dbMb = NaN
@@ -206,6 +232,9 @@ for (const s of services) {
   console.log(`  RSS max (sampled):     ${fmt(r.maxMb)} MB; kernel peak (VmHWM) ${fmt(r.hwmMb)} MB`)
   console.log(`  RSS peak, 1st quarter: ${fmt(r.q1Mb)} MB (events 10–32.5%), last quarter ${fmt(r.q4Mb)} MB (77.5–100%): ${r.growthPct >= 0 ? '+' : ''}${fmt(r.growthPct, 1)}%`)
   console.log(`  RSS trend:             ${fmt(r.slopeMbPer100k, 1)} MB per 100k events after the warm-up`)
+  console.log(
+    `  V8 old space (live):   ${fmt(r.oldQ1Mb)} MB in the 1st quarter, ${fmt(r.oldQ4Mb)} MB in the last; young generation ${fmt(r.youngQ1Mb)} → ${fmt(r.youngQ4Mb)} MB`,
+  )
   const m = s.last?.memory
   if (m) {
     console.log(
@@ -238,9 +267,11 @@ await replay.stop()
 console.log('\nsummary')
 for (const r of reports) {
   const grows = r.growthPct > GROWTH_LIMIT_PCT
+  const oldGrows = ((r.oldQ4Mb - r.oldQ1Mb) / r.oldQ1Mb) * 100 > GROWTH_LIMIT_PCT
   console.log(
     `  ${r.kind.padEnd(8)} max RSS ${fmt(r.maxMb)} MB (target ≤ ${TARGET_MB} MB: ${r.maxMb <= TARGET_MB ? 'met' : 'NOT met'}); ` +
-      `growth ${fmt(r.growthPct, 1)}% (${grows ? 'GROWS' : 'flat'}: last-quarter peak vs first-quarter peak, limit ${GROWTH_LIMIT_PCT}%)`,
+      `growth ${fmt(r.growthPct, 1)}% (${grows ? 'GROWS' : 'flat'}: last-quarter peak vs first-quarter peak, limit ${GROWTH_LIMIT_PCT}%); ` +
+      `V8 old space ${fmt(r.oldQ1Mb)} → ${fmt(r.oldQ4Mb)} MB (${oldGrows ? 'GROWS' : 'flat'})`,
   )
 }
 const get = (k: string) => reports.find((r) => r.kind === k)
@@ -251,6 +282,8 @@ console.log(
     labeler_rss_mb: round(get('labeler')?.maxMb ?? 0),
     feedgen_growth_pct: round(get('feedgen')?.growthPct ?? 0),
     labeler_growth_pct: round(get('labeler')?.growthPct ?? 0),
+    feedgen_old_space_mb: round(get('feedgen')?.oldQ4Mb ?? 0),
+    labeler_old_space_mb: round(get('labeler')?.oldQ4Mb ?? 0),
     events: EVENTS,
   }),
 )

@@ -329,7 +329,13 @@ ${[...neighbours, ...benchAuthors].map((d) => `        - ${d}`).join('\n')}
       // checks the cap exactly, without concurrent writes)
       console.log(`  note: ${v.perAuthor} reading sessions saw an author more than perAuthor times (posts deleted or accounts changed between pages?)`)
     }
-    if (Object.keys(r.errors).length > 0) failed = true
+    // an overloaded service may reset a connection now and then (that shows in the latency figures);
+    // more than 1% of requests failing means the run itself is broken
+    const errorCount = Object.values(r.errors).reduce((a, b) => a + b, 0)
+    if (errorCount > 0.01 * Math.max(1, r.requests)) {
+      console.log(`  PROBLEM: ${fmt(errorCount)} of ${fmt(r.requests)} requests failed`)
+      failed = true
+    }
   }
   await ld.next('done', 60_000)
   const st = await status()

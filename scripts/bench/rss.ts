@@ -3,7 +3,10 @@
 // alone in its own process, and samples each process's resident set size (VmRSS from /proc) every
 // second. The replay server is a third process, so its memory (the frames) is not counted.
 //
-//   node scripts/bench/rss.ts [--events 1000000] [--pool 200000] [--only feedgen|labeler]
+//   node scripts/bench/rss.ts [--events 1000000] [--pool 200000] [--only feedgen|labeler] [--node-flags="…"]
+//
+// The services run with the V8 flags `npm start` uses (shared/node-flags.ts) unless --node-flags= is given
+// (--node-flags= with nothing after it runs them without flags).
 //                             [--sample-ms 1000] [--node-flags="--max-semi-space-size=2 …"] [--heap-snapshot DIR]
 //
 // The pool of generated frames is replayed in rounds (every round with new seqs and new record keys,
@@ -24,6 +27,7 @@ import { parseArgs } from 'node:util'
 import { fmt, posInt, procMemory, round, sleep, startChild, type Child } from './lib.ts'
 import type { ReplayMessage, ReplayReady } from './replay.ts'
 import type { ServiceConfig, ServiceMessage, ServiceStatus } from './service.ts'
+import { SERVICE_NODE_FLAGS } from '../../shared/node-flags.ts'
 
 const TARGET_MB = 256
 /** growth of the last quarter's peak over the first quarter's peak that counts as "grows" */
@@ -49,8 +53,8 @@ for (const k of kinds) {
     process.exit(2)
   }
 }
-/** V8/Node flags for the service processes (to see what heap limits do to RSS) */
-const execArgv = (args['node-flags'] ?? '').split(' ').filter((f) => f !== '')
+/** V8/Node flags for the service processes: by default the ones `npm start` runs them with */
+const execArgv = args['node-flags'] === undefined ? [...SERVICE_NODE_FLAGS] : args['node-flags'].split(' ').filter((f) => f !== '')
 
 interface Sample {
   t: number

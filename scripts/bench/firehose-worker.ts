@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads'
-import { generateFirehose, serveFirehose, type GenOptions, type GenStats } from './firehose.ts'
+import { generateFirehose, type GenOptions, type GenStats } from './firehose.ts'
+import { serveReplay } from './replay-server.ts'
 
 // Worker thread for the ingest benchmark: generates the frames and serves them, so the relay side
 // runs on its own thread (as a relay would be on its own machine) and not on the measured one.
@@ -21,7 +22,7 @@ if (!port) throw new Error('firehose-worker.ts must run as a worker thread')
 const t0 = performance.now()
 const gen = await generateFirehose(workerData as GenOptions)
 const genMs = performance.now() - t0
-const server = await serveFirehose(gen.frames)
+const server = await serveReplay(gen.frames)
 const ready: FirehoseWorkerReady = {
   type: 'ready',
   port: server.port,

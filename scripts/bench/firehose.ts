@@ -1,15 +1,11 @@
 import { createHash } from 'node:crypto'
-import { createServer, type IncomingMessage } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import type { Duplex } from 'node:stream'
 import { writeCarStream } from '@atcute/car'
 import { encode, toBytes } from '@atcute/cbor'
 import { fromDigest, fromString, toCidLink, type CidLinkWrapper } from '@atcute/cid'
-import { WebSocket, WebSocketServer } from 'ws'
 
 // A generated com.atproto.sync.subscribeRepos stream for benchmarks: real DAG-CBOR frames (header +
 // body) with real CAR diffs (MST-like nodes, the record block, a commit block), in roughly the mix
-// of the live network, and a local WebSocket server that replays them as fast as the reader takes them.
+// of the live network. replay-server.ts serves them over a local WebSocket.
 
 export interface GenOptions {
   events: number
@@ -561,101 +557,4 @@ function cidBytes(link: CidLink): Uint8Array {
 
 function cidToStr(link: CidLink): string {
   return link.$link
-}
-
-// ---------------------------------------------------------------------------------------------
-// server
-
-export interface FirehoseServer {
-  port: number
-  url: string
-  close: () => Promise<void>
-}
-
-/** bytes of WebSocket frames handed to the socket per write */
-const CHUNK_BYTES = 256 * 1024
-
-/** header of an unmasked, final, binary WebSocket frame (server → client) of `len` payload bytes */
-function wsHeader(len: number): Uint8Array {
-  if (len < 126) return Uint8Array.of(0x82, len)
-  if (len < 65536) return Uint8Array.of(0x82, 126, len >>> 8, len & 0xff)
-  const h = new Uint8Array(10)
-  h[0] = 0x82
-  h[1] = 127
-  new DataView(h.buffer).setBigUint64(2, BigInt(len))
-  return h
-}
-
-/**
- * Serves `frames` (frame i has seq i + 1) at /xrpc/com.atproto.sync.subscribeRepos on 127.0.0.1.
- * Each connection gets every frame after `?cursor=N` as fast as the socket drains, then stays open.
- *
- * The `ws` server does the handshake (and answers pings and close frames); the messages themselves
- * are written as ready-made WebSocket frames, many per socket write, with back-pressure from the
- * socket's write buffer. One `ws.send()` per message costs the replay thread about as much CPU as
- * the consumer spends per event, which would make the benchmark measure the replay server.
- */
-export async function serveFirehose(frames: Uint8Array[]): Promise<FirehoseServer> {
-  const http = createServer((_req, res) => {
-    res.writeHead(404).end()
-  })
-  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false })
-  const sockets = new Set<Duplex>()
-  http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const url = new URL(req.url ?? '/', 'http://localhost')
-    if (url.pathname !== '/xrpc/com.atproto.sync.subscribeRepos') {
-      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n')
-      return
-    }
-    const cursor = url.searchParams.get('cursor')
-    const start = cursor === null ? 0 : Math.max(0, Math.min(frames.length, Math.floor(Number(cursor)) || 0))
-    wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
-      sockets.add(socket)
-      socket.once('close', () => sockets.delete(socket))
-      ws.on('error', () => {})
-      void stream(socket, ws, start)
-    })
-  })
-
-  async function stream(socket: Duplex, ws: WebSocket, start: number): Promise<void> {
-    let i = start
-    while (i < frames.length) {
-      if (ws.readyState !== WebSocket.OPEN || socket.destroyed) return
-      const parts: Uint8Array[] = []
-      let size = 0
-      while (i < frames.length && size < CHUNK_BYTES) {
-        const frame = frames[i++] as Uint8Array
-        const header = wsHeader(frame.length)
-        parts.push(header, frame)
-        size += header.length + frame.length
-      }
-      if (!socket.write(Buffer.concat(parts, size))) {
-        await new Promise<void>((resolve) => {
-          const done = () => {
-            socket.off('drain', done)
-            socket.off('close', done)
-            resolve()
-          }
-          socket.on('drain', done)
-          socket.on('close', done)
-        })
-      }
-    }
-  }
-
-  await new Promise<void>((resolve, reject) => {
-    http.once('error', reject)
-    http.listen(0, '127.0.0.1', () => resolve())
-  })
-  const port = (http.address() as AddressInfo).port
-  return {
-    port,
-    url: `ws://127.0.0.1:${port}`,
-    close: async () => {
-      for (const s of sockets) s.destroy()
-      for (const c of wss.clients) c.terminate()
-      await new Promise<void>((resolve) => wss.close(() => resolve()))
-      await new Promise<void>((resolve) => http.close(() => resolve()))
-    },
-  }
 }

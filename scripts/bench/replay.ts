@@ -11,7 +11,8 @@
 import { parseArgs } from 'node:util'
 import { generateFirehose, type GenStats } from './firehose.ts'
 import { nonNegNumber, posInt, toParent } from './lib.ts'
-import { serveReplay, withLabellerTexts, type TextStats } from './replay-frames.ts'
+import { withLabellerTexts, type TextStats } from './replay-frames.ts'
+import { serveReplay } from './replay-server.ts'
 
 export interface ReplayReady {
   type: 'ready'

@@ -30,7 +30,8 @@ function bad(msg: string): never {
   throw new MalformedFrameError(msg)
 }
 
-class Scanner {
+/** A forward reader of DAG-CBOR item heads over a byte array (no values are built). */
+export class Scanner {
   readonly b: Uint8Array
   p = 0
   /** the last head()'s major type and argument (fields, not a returned object: this is the hot path) */
@@ -111,7 +112,6 @@ class Scanner {
     }
   }
 
-  /** reads a text item's bytes (start, end) without decoding */
   /** reads a text item without decoding it: its bytes are b[p - arg, p) */
   text(): void {
     if (this.head() !== 3) bad('expected a text string')

@@ -558,3 +558,37 @@ function cidBytes(link: CidLink): Uint8Array {
 function cidToStr(link: CidLink): string {
   return link.$link
 }
+
+/**
+ * The feeds file of the ingest benchmarks, matching what the generator writes on purpose: a hashtag +
+ * keyword feed with a language requirement (optionally with wellbeing policies), a hashtag feed with an
+ * exclusion, and an author feed with reposts.
+ */
+export function benchFeedsYaml(publisher: string, benchAuthors: readonly string[], wellbeing?: { window: string; perAuthor: number }): string {
+  const policies = wellbeing ? `\n    wellbeing:\n      window: ${wellbeing.window}\n      perAuthor: ${wellbeing.perAuthor}` : ''
+  return `
+publisher: ${publisher}
+feeds:
+  - id: utrecht
+    name: Utrecht
+    description: Posts over Utrecht, in het Nederlands
+    include:
+      hashtags: [utrecht, domstad]
+      keywords: [Utrecht, Domtoren]
+    require:
+      langs: [nl]${policies}
+  - id: fiets
+    name: Fietsen
+    include:
+      hashtags: [fiets, fietsen]
+      keywords: [fietspad]
+    exclude:
+      keywords: [auto]
+  - id: authors
+    name: Bench authors
+    include:
+      authors:
+${benchAuthors.map((d) => `        - ${d}`).join('\n')}
+    reposts: true
+`
+}

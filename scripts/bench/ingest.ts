@@ -20,7 +20,8 @@ import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { Worker } from 'node:worker_threads'
 import type { FeedgenService } from '../../feedgen/index.ts'
-import { FLAG_POST_CREATE, FLAG_UTRECHT_TEXT } from './firehose.ts'
+import { benchFeedsYaml, FLAG_POST_CREATE, FLAG_UTRECHT_TEXT } from './firehose.ts'
+import { fmt, posInt, waitUntil as waitUntilEvery } from './lib.ts'
 import type { FirehoseWorkerReady } from './firehose-worker.ts'
 
 // The logger reads LOG_LEVEL when shared/logger.ts is first imported: set it before loading the service.
@@ -41,15 +42,6 @@ const { values: args } = parseArgs({
   },
 })
 
-function posInt(name: string, v: string | undefined): number {
-  const n = Number(v)
-  if (!Number.isSafeInteger(n) || n < 1) {
-    console.error(`--${name} must be a whole number of at least 1, got "${v}"`)
-    process.exit(2)
-  }
-  return n
-}
-
 const EVENTS = posInt('events', args.events)
 const BASELINE_EVENTS = Math.min(EVENTS, posInt('baseline-events', args['baseline-events']))
 const SEED = posInt('seed', args.seed)
@@ -60,7 +52,6 @@ if (BASELINE_DB !== 'memory' && BASELINE_DB !== 'file' && BASELINE_DB !== 'both'
   process.exit(2)
 }
 
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits })
 const cpuUs = (u: NodeJS.CpuUsage) => u.user + u.system
 /** CPU time of the replay server's thread (the worker), in µs */
 async function serverCpuUs(): Promise<number> {
@@ -95,21 +86,8 @@ async function startProfile(file: string | undefined): Promise<() => Promise<voi
   }
 }
 
-/** Resolves when `done()` is true; rejects when `progress()` has not moved for `stallMs`. */
-async function waitUntil(done: () => boolean, progress: () => number, what: string, stallMs = 30_000): Promise<void> {
-  let last = progress()
-  let lastMove = Date.now()
-  while (!done()) {
-    await new Promise((r) => setTimeout(r, 2))
-    const p = progress()
-    if (p !== last) {
-      last = p
-      lastMove = Date.now()
-    } else if (Date.now() - lastMove > stallMs) {
-      throw new Error(`${what}: no progress for ${stallMs / 1000}s (at ${p})`)
-    }
-  }
-}
+/** Resolves when `done()` is true; rejects when `progress()` has not moved for `stallMs` (polls every 2 ms). */
+const waitUntil = (done: () => boolean, progress: () => number, what: string) => waitUntilEvery(done, progress, what, 30_000, 2)
 
 // ------------------------------------------------------------------------------------------------
 // 1. generate the firehose and serve it (worker thread)
@@ -148,31 +126,7 @@ const { envToCfg } = await import('../../feedgen/config.ts')
 const { parseFeedsFile } = await import('../../feedgen/feeds/definitions.ts')
 const { FeedgenService: Service } = await import('../../feedgen/index.ts')
 
-const feedsYaml = `
-publisher: ${ready.publisher}
-feeds:
-  - id: utrecht
-    name: Utrecht
-    description: Posts over Utrecht, in het Nederlands
-    include:
-      hashtags: [utrecht, domstad]
-      keywords: [Utrecht, Domtoren]
-    require:
-      langs: [nl]
-  - id: fiets
-    name: Fietsen
-    include:
-      hashtags: [fiets, fietsen]
-      keywords: [fietspad]
-    exclude:
-      keywords: [auto]
-  - id: authors
-    name: Bench authors
-    include:
-      authors:
-${ready.benchAuthors.map((d) => `        - ${d}`).join('\n')}
-    reposts: true
-`
+const feedsYaml = benchFeedsYaml(ready.publisher, ready.benchAuthors)
 
 const dataDir = await mkdtemp(path.join(os.tmpdir(), 'plein-bench-ingest-'))
 let plein: { seconds: number; eventsPerS: number; threadUsPerEvent: number; procUsPerEvent: number; serverUsPerEvent: number } | undefined

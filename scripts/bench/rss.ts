@@ -28,6 +28,7 @@ import { fmt, posInt, procMemory, round, sleep, startChild, type Child } from '.
 import type { ReplayMessage, ReplayReady } from './replay.ts'
 import type { ServiceConfig, ServiceMessage, ServiceStatus } from './service.ts'
 import { SERVICE_NODE_FLAGS } from '../../shared/node-flags.ts'
+import { benchFeedsYaml } from './firehose.ts'
 
 const TARGET_MB = 256
 /** growth of the last quarter's peak over the first quarter's peak that counts as "grows" */
@@ -88,33 +89,7 @@ let failed = false
 try {
   const ready = await replay.next<ReplayReady>('ready')
   console.log(`generated in ${fmt(ready.genMs / 1000, 1)}s (${fmt(ready.stats.bytes / 1e6)} MB of frames in the replay process), serving at ${ready.url}`)
-  const feedsYaml = `
-publisher: ${ready.publisher}
-feeds:
-  - id: utrecht
-    name: Utrecht
-    include:
-      hashtags: [utrecht, domstad]
-      keywords: [Utrecht, Domtoren]
-    require:
-      langs: [nl]
-    wellbeing:
-      window: 48h
-      perAuthor: 3
-  - id: fiets
-    name: Fietsen
-    include:
-      hashtags: [fiets, fietsen]
-      keywords: [fietspad]
-    exclude:
-      keywords: [auto]
-  - id: authors
-    name: Bench authors
-    include:
-      authors:
-${ready.benchAuthors.map((d) => `        - ${d}`).join('\n')}
-    reposts: true
-`
+  const feedsYaml = benchFeedsYaml(ready.publisher, ready.benchAuthors, { window: '48h', perAuthor: 3 })
   for (const kind of kinds) {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), `plein-bench-rss-${kind}-`))
     const config: ServiceConfig =

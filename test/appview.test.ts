@@ -10,7 +10,7 @@
 // @atproto/identity resolves `did:web:localhost%3A<port>` over http, and Plein serves that document
 // itself; only the `#bsky_fg` endpoint in it is set to http:// here (Plein's config always says
 // https://<hostname>, and there is no TLS on loopback).
-import { spawn } from 'node:child_process'
+import { runScript, type ScriptRun } from './helpers/children.ts'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -25,7 +25,6 @@ import { getSkeleton, waitFor } from './helpers/feedgen.ts'
 import { freePort } from './helpers/network.ts'
 import { createTestDatabase, startPostgres, type PostgresServer } from './helpers/postgres.ts'
 
-const ROOT = path.resolve(import.meta.dirname, '..')
 const TZ = 'Europe/Amsterdam'
 const MAX_ITEMS = 5
 
@@ -67,19 +66,7 @@ async function createAccount(name: string): Promise<Account> {
 }
 
 /** `node scripts/publish-feeds.ts` as the operator runs it, with only these settings. */
-async function publishFeeds(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['scripts/publish-feeds.ts'], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve))
-  return { code, stdout, stderr }
-}
+const publishFeeds = (env: Record<string, string>): Promise<ScriptRun> => runScript('scripts/publish-feeds.ts', [], env)
 
 /** The reader's app: getFeed through the reader's PDS, proxied to the AppView. */
 function app() {

@@ -1,6 +1,6 @@
 // `npm run publish-feeds` (scripts/publish-feeds.ts) as a child process against a real PDS and PLC on
 // loopback: records are read back with com.atproto.repo.getRecord.
-import { spawn } from 'node:child_process'
+import { runScript, type ScriptRun } from './helpers/children.ts'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -21,30 +21,15 @@ let otherAppPassword: string
 let dir: string
 let feedsFile: string
 
-interface Run {
-  code: number | null
-  stdout: string
-  stderr: string
-}
-
 /** Runs `node scripts/publish-feeds.ts` with only the given settings (stdin is not a terminal). */
-async function publish(args: string[], env: Record<string, string> = {}, file = feedsFile): Promise<Run> {
-  const child = spawn(process.execPath, ['scripts/publish-feeds.ts', ...args], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', FEEDS_FILE: file, PLC_URL: net.plcUrl, FEEDGEN_SERVICE_DID: SERVICE_DID, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve))
+async function publish(args: string[], env: Record<string, string> = {}, file = feedsFile): Promise<ScriptRun> {
+  const run = await runScript('scripts/publish-feeds.ts', args, { FEEDS_FILE: file, PLC_URL: net.plcUrl, FEEDGEN_SERVICE_DID: SERVICE_DID, ...env })
   // the password is never printed, whatever happens
   for (const secret of [appPassword, otherAppPassword, org.password]) {
-    expect(stdout).not.toContain(secret)
-    expect(stderr).not.toContain(secret)
+    expect(run.stdout).not.toContain(secret)
+    expect(run.stderr).not.toContain(secret)
   }
-  return { code, stdout, stderr }
+  return run
 }
 
 const asOrg = () => ({ PUBLISH_PDS_URL: net.pdsUrl, PUBLISH_IDENTIFIER: org.handle, PUBLISH_APP_PASSWORD: appPassword })

@@ -1,8 +1,7 @@
 // `npm run setup-labeler` (scripts/setup-labeler.ts) as a child process against a real PDS and PLC on
 // loopback: the PDS "emails" the PLC-operation code into its account store, where the test reads it
 // as the operator would from their inbox.
-import { spawn } from 'node:child_process'
-import path from 'node:path'
+import { runScript, type ScriptRun } from './helpers/children.ts'
 import { Secp256k1Keypair } from '@atproto/crypto'
 import { getDidKeyFromMultibase } from '@atproto/identity'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
@@ -10,7 +9,6 @@ import { LABEL_DEFINITIONS } from '../labeler/classify/label-defs.ts'
 import { REASON_TYPES } from '../scripts/lib/labeler-setup.ts'
 import { TestNetwork, type TestAccount } from './helpers/network.ts'
 
-const ROOT = path.resolve(import.meta.dirname, '..')
 const ENDPOINT = 'http://127.0.0.1:45678'
 const SERVICE = 'app.bsky.labeler.service'
 
@@ -20,29 +18,14 @@ let other: TestAccount
 /** the key the first complete run printed */
 let keyHex: string
 
-interface Run {
-  code: number | null
-  stdout: string
-  stderr: string
-}
-
 /** Runs `node scripts/setup-labeler.ts` with only the given settings (stdin is not a terminal). */
-async function setup(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  const child = spawn(process.execPath, ['scripts/setup-labeler.ts', ...args], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PLC_URL: net.plcUrl, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let stdout = ''
-  let stderr = ''
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve))
+async function setup(args: string[], env: Record<string, string> = {}): Promise<ScriptRun> {
+  const run = await runScript('scripts/setup-labeler.ts', args, { PLC_URL: net.plcUrl, ...env })
   for (const secret of [labeler.password, other.password]) {
-    expect(stdout).not.toContain(secret)
-    expect(stderr).not.toContain(secret)
+    expect(run.stdout).not.toContain(secret)
+    expect(run.stderr).not.toContain(secret)
   }
-  return { code, stdout, stderr }
+  return run
 }
 
 const asLabeler = (extra: Record<string, string> = {}) => ({

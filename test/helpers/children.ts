@@ -109,3 +109,27 @@ export async function stopService(svc: ServiceChild): Promise<void> {
   svc.child.kill('SIGTERM')
   await svc.exited
 }
+
+export interface ScriptRun {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+/**
+ * Runs `node <script> [args]` from the project root as an operator would, with only PATH, HOME and
+ * `env` set (stdin is not a terminal), and collects its output and exit code.
+ */
+export async function runScript(script: string, args: string[], env: Record<string, string>): Promise<ScriptRun> {
+  const child = spawn(process.execPath, [script, ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()))
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()))
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve))
+  return { code, stdout, stderr }
+}

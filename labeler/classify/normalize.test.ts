@@ -1,7 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { Classifier } from './index.ts'
 import { collapseRepeats, normalise, normalisePhrase, splitHashtag, squash, undoLeet } from './normalize.ts'
-import { LiteralSet, requiredLiterals } from './prefilter.ts'
 import { stemNl } from './stem-nl.ts'
 
 const classifier = Classifier.load()
@@ -103,20 +102,5 @@ describe('Dutch stemmer (Snowball)', () => {
     expect(stemNl('gedachte')).toBe(stemNl('gedachten'))
     expect(stemNl('lichaam')).toBe(stemNl('lichamen'))
     expect(stemNl('dik')).toBe(stemNl('dikke'))
-  })
-})
-
-describe('regex pre-check', () => {
-  test('required literals of a pattern', () => {
-    expect(requiredLiterals('honger is (?:gewoon )?(?:zwakte|een gevoel)|niets smaakt')).toEqual(['honger is ', 'niets smaakt'])
-    expect(requiredLiterals('(?:sw|hw) (?:vs|v) (?:cw|gw)')).toEqual(['sw', 'hw'])
-    expect(requiredLiterals('kms?|x')).toBeUndefined()
-  })
-
-  test('Aho–Corasick finds every literal in one pass', () => {
-    const set = new LiteralSet(['he', 'she', 'his', 'hers', 'zwakte'])
-    const found = new Uint8Array(set.size)
-    set.scan('ushers and zwakte', found)
-    expect([...found]).toEqual([1, 1, 0, 1, 1])
   })
 })

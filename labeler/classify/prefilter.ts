@@ -1,81 +1,168 @@
-// A cheap pre-check for regex rules. From a regular expression it derives a set of literal strings
-// such that every match contains at least one of them ("honger is (?:zwakte|…)" needs "honger is";
-// "(?:sw|hw) vs" needs "sw" or "hw"). Before running the expression, the classifier checks the text
-// with String.includes, which skips most rules for most posts. The analysis is conservative: when
-// it cannot tell, it returns undefined and the regex always runs.
+// A cheap pre-check for regex rules. From a regular expression it derives what every match must
+// contain, as a formula over literal strings ("honger is (?:zwakte|een gevoel)" needs "honger is zwakte"
+// or "honger is een gevoel"; "(?:sw|hw) vs (?:cw|gw)" needs one of "sw vs cw" … "hw vs gw"). One
+// Aho–Corasick pass over a post finds every literal of every rule at once; a regex runs only when one of
+// its trigger literals was found and its whole formula holds, which skips nearly every regex for nearly
+// every post. The analysis is conservative: when it cannot tell, the regex always runs.
 
-/** A node's literal requirement: any one of these strings must occur (undefined: cannot tell). */
-type Req = string[] | undefined
+/**
+ * What every match of a regular expression must contain, as a formula over literal strings: a string,
+ * all of several requirements, or any of several (`true`: cannot tell). It keeps every mandatory part of
+ * a sequence and spells out small finite parts ("(?:at|by) (?:1[6-9]|2\d)"
+ * needs one of "at 16" … "by 29"; "imagine (?:\S+ ){0,2}(?:working|commuting)" needs "imagine " AND one
+ * of "working", "commuting"), so far fewer expressions pass the pre-check.
+ */
+export type Requirement = true | string | { all: Requirement[] } | { any: Requirement[] }
 
-interface Piece {
-  /** the piece as literal text when it is a single literal character */
-  char?: string
-  /** what a match of the piece must contain */
-  req: Req
-  /** false when the quantifier allows zero repetitions or it is a lookaround */
-  mandatory: boolean
+/** the most strings a finite part is spelled out into before it is cut */
+const MAX_STRINGS = 16
+const DIGITS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']
+
+/** A parsed part of an expression: `fin` when it matches exactly one of a few strings. */
+interface Part {
+  fin?: string[]
+  req: Requirement
 }
 
-const MIN_LEN = 2
+function anyOf(strings: readonly string[]): Requirement {
+  // a string of spaces only (or empty) is found in nearly every text: no use as a pre-check
+  if (strings.some((x) => x.trim() === '')) return true
+  const uniq = [...new Set(strings)]
+  return uniq.length === 1 ? (uniq[0] as string) : { any: uniq }
+}
 
-class Parser {
+function cross(a: readonly string[], b: readonly string[]): string[] {
+  const out: string[] = []
+  for (const x of a) for (const y of b) out.push(x + y)
+  return out
+}
+
+class RequirementParser {
   #s: string
   #i = 0
   constructor(s: string) {
     this.#s = s
   }
 
-  parse(): Req {
+  parse(): Requirement {
     const r = this.#alternation()
-    return this.#i === this.#s.length ? r : undefined
+    if (this.#i !== this.#s.length) throw new Error('unexpected )')
+    return r.req
   }
 
-  #alternation(): Req {
-    const branches: Req[] = [this.#sequence()]
+  #alternation(): Part {
+    const branches: Part[] = [this.#sequence()]
     while (this.#s[this.#i] === '|') {
       this.#i++
       branches.push(this.#sequence())
     }
-    if (branches.some((b) => b === undefined)) return undefined
-    return [...new Set(branches.flat() as string[])]
+    if (branches.length === 1) return branches[0] as Part
+    let fin: string[] | undefined = []
+    for (const b of branches) {
+      if (b.fin === undefined || fin === undefined || fin.length + b.fin.length > MAX_STRINGS) fin = undefined
+      else fin.push(...b.fin)
+    }
+    if (fin !== undefined) return { fin, req: anyOf(fin) }
+    if (branches.some((b) => b.req === true)) return { req: true }
+    const flat: Requirement[] = []
+    for (const b of branches) {
+      if (typeof b.req === 'object' && 'any' in b.req) flat.push(...b.req.any)
+      else flat.push(b.req)
+    }
+    return { req: { any: flat } }
   }
 
-  #sequence(): Req {
-    const pieces: Piece[] = []
-    while (this.#i < this.#s.length && this.#s[this.#i] !== '|' && this.#s[this.#i] !== ')') pieces.push(this.#piece())
-    // runs of mandatory literal characters form strings; the other mandatory pieces bring their own
-    const candidates: string[][] = []
-    let run = ''
-    const flush = () => {
-      if (run.trim().length >= MIN_LEN) candidates.push([run])
-      run = ''
+  #sequence(): Part {
+    const reqs: Requirement[] = []
+    let prod: string[] = ['']
+    let finite = true
+    const push = (r: Requirement) => {
+      if (r === true) return
+      if (typeof r === 'object' && 'all' in r) reqs.push(...r.all)
+      else reqs.push(r)
     }
-    for (const p of pieces) {
-      if (p.mandatory && p.char !== undefined) {
-        run += p.char
+    const flush = () => {
+      push(anyOf(prod))
+      prod = ['']
+    }
+    while (this.#i < this.#s.length && this.#s[this.#i] !== '|' && this.#s[this.#i] !== ')') {
+      const p = this.#piece()
+      if (p.fin !== undefined) {
+        if (prod.length * p.fin.length <= MAX_STRINGS) prod = cross(prod, p.fin)
+        else {
+          finite = false
+          flush()
+          if (p.fin.length <= MAX_STRINGS) prod = p.fin
+          else push(p.req)
+        }
         continue
       }
+      finite = false
       flush()
-      if (p.mandatory && p.req !== undefined) candidates.push(p.req)
+      push(p.req)
     }
+    if (finite) return { fin: prod, req: anyOf(prod) }
     flush()
-    // the most selective requirement: the one whose shortest string is longest
-    let best: string[] | undefined
-    let bestLen = 0
-    for (const c of candidates) {
-      const shortest = Math.min(...c.map((x) => x.trim().length))
-      if (shortest >= MIN_LEN && shortest > bestLen) {
-        best = c
-        bestLen = shortest
-      }
-    }
-    return best
+    return { req: reqs.length === 0 ? true : reqs.length === 1 ? (reqs[0] as Requirement) : { all: reqs } }
   }
 
-  #piece(): Piece {
+  /** A character class: the characters it matches when they are few, else undefined. */
+  #charClass(): string[] | undefined {
     const s = this.#s
-    let atom: Piece
+    this.#i++ // '['
+    let negated = false
+    if (s[this.#i] === '^') {
+      negated = true
+      this.#i++
+    }
+    const chars: string[] = []
+    let open = false
+    let first = true
+    while (this.#i < s.length && (s[this.#i] !== ']' || first)) {
+      first = false
+      let ch: string | undefined
+      if (s[this.#i] === '\\') {
+        const e = s[this.#i + 1] as string
+        this.#i += 2
+        if (e === 'd') chars.push(...DIGITS)
+        else if (/[\p{L}\p{N}]/u.test(e)) {
+          open = true
+          if ((e === 'p' || e === 'P' || e === 'u') && s[this.#i] === '{') this.#i = s.indexOf('}', this.#i) + 1
+        } else ch = e
+      } else {
+        ch = String.fromCodePoint(s.codePointAt(this.#i) as number)
+        this.#i += ch.length
+      }
+      if (ch === undefined) continue
+      if (s[this.#i] === '-' && s[this.#i + 1] !== ']' && s[this.#i + 1] !== undefined) {
+        // a range: spelled out when short
+        this.#i++
+        let to: string
+        if (s[this.#i] === '\\') {
+          to = s[this.#i + 1] as string
+          this.#i += 2
+        } else {
+          to = String.fromCodePoint(s.codePointAt(this.#i) as number)
+          this.#i += to.length
+        }
+        const a = ch.codePointAt(0) as number
+        const b = to.codePointAt(0) as number
+        if (b < a || b - a > 25) open = true
+        else for (let c = a; c <= b; c++) chars.push(String.fromCodePoint(c))
+        continue
+      }
+      chars.push(ch)
+    }
+    if (s[this.#i] !== ']') throw new Error('unclosed class')
+    this.#i++
+    return negated || open || chars.length === 0 ? undefined : [...new Set(chars)]
+  }
+
+  /** one atom with its quantifier */
+  #piece(): Part {
+    const s = this.#s
     const c = s[this.#i] as string
+    let atom: Part
     if (c === '(') {
       this.#i++
       let lookaround = false
@@ -90,152 +177,312 @@ class Parser {
           lookaround = true
         } else if (ahead.startsWith('?<')) {
           this.#i = s.indexOf('>', this.#i) + 1
-        }
+        } else throw new Error('unknown group')
       }
-      const req = this.#alternation()
-      this.#i++ // ')'
-      atom = { req: lookaround ? undefined : req, mandatory: !lookaround }
+      const inner = this.#alternation()
+      if (s[this.#i] !== ')') throw new Error('unclosed group')
+      this.#i++
+      // a lookaround matches no characters: it adds nothing to what the match contains
+      atom = lookaround ? { fin: [''], req: true } : inner
     } else if (c === '[') {
-      // a character class: skip to its end
-      this.#i++
-      if (s[this.#i] === '^') this.#i++
-      if (s[this.#i] === ']') this.#i++
-      while (this.#i < s.length && s[this.#i] !== ']') this.#i += s[this.#i] === '\\' ? 2 : 1
-      this.#i++
-      atom = { req: undefined, mandatory: true }
+      const chars = this.#charClass()
+      atom = chars === undefined ? { req: true } : { fin: chars, req: anyOf(chars) }
     } else if (c === '\\') {
       const e = s[this.#i + 1] as string
       this.#i += 2
-      if (/[dDsSwWbBpPu]/.test(e)) {
-        if (e === 'p' || e === 'P' || e === 'u') {
-          if (s[this.#i] === '{') this.#i = s.indexOf('}', this.#i) + 1
-        }
-        atom = { req: undefined, mandatory: !/[bB]/.test(e) }
-      } else {
-        atom = { char: e, req: [e], mandatory: true }
-      }
-    } else if (c === '.' || c === '^' || c === '$') {
+      if (e === 'd') atom = { fin: DIGITS, req: true }
+      else if (e === 'b' || e === 'B') atom = { fin: [''], req: true }
+      else if (/[\p{L}\p{N}]/u.test(e)) {
+        // a class (\S, \w, \p{…}), a character code (\x41, \u00e9, \n) or a back-reference
+        if ((e === 'p' || e === 'P' || e === 'u' || e === 'k') && (s[this.#i] === '{' || s[this.#i] === '<')) {
+          this.#i = s.indexOf(s[this.#i] === '{' ? '}' : '>', this.#i) + 1
+        } else if (e === 'u') this.#i += 4
+        else if (e === 'x') this.#i += 2
+        else if (e === 'c') this.#i += 1
+        atom = { req: true }
+      } else atom = { fin: [e], req: anyOf([e]) }
+    } else if (c === '^' || c === '$') {
       this.#i++
-      atom = { req: undefined, mandatory: c === '.' }
+      atom = { fin: [''], req: true }
+    } else if (c === '.') {
+      this.#i++
+      atom = { req: true }
+    } else if (c === '*' || c === '+' || c === '?' || c === '{' || c === ')' || c === ']' || c === '|') {
+      throw new Error(`unexpected ${c}`)
     } else {
-      // a literal character (a whole code point)
       const cp = String.fromCodePoint(s.codePointAt(this.#i) as number)
       this.#i += cp.length
-      atom = { char: cp, req: [cp], mandatory: true }
+      atom = { fin: [cp], req: anyOf([cp]) }
     }
-    // quantifier
     const q = s[this.#i]
-    if (q === '?' || q === '*' || q === '+' || q === '{') {
-      let min = 1
-      if (q === '?' || q === '*') min = 0
-      if (q === '{') {
-        const end = s.indexOf('}', this.#i)
-        min = Number(s.slice(this.#i + 1, end).split(',')[0])
-        this.#i = end
-      }
+    if (q !== '?' && q !== '*' && q !== '+' && !(q === '{' && /^\{\d+(?:,\d*)?\}/.test(s.slice(this.#i)))) return atom
+    let min: number
+    if (q === '{') {
+      const end = s.indexOf('}', this.#i)
+      min = Number(s.slice(this.#i + 1, end).split(',')[0])
+      this.#i = end + 1
+    } else {
+      min = q === '+' ? 1 : 0
       this.#i++
-      if (s[this.#i] === '?') this.#i++ // lazy
-      if (min === 0) return { req: undefined, mandatory: false }
-      // repeated at least once: the requirement stands, but it is no longer one literal character
-      return { req: atom.req, mandatory: atom.mandatory }
     }
-    return atom
+    if (s[this.#i] === '?') this.#i++ // lazy
+    if (q === '?' && atom.fin !== undefined) return { fin: ['', ...atom.fin], req: true }
+    if (min === 0) return { req: true }
+    // repeated at least once: what one repetition needs stands
+    return { req: atom.fin !== undefined ? anyOf(atom.fin) : atom.req }
   }
 }
 
-/** Literal strings of which any match of `regex` contains at least one, or undefined. */
-export function requiredLiterals(regex: string): string[] | undefined {
-  try {
-    const req = new Parser(regex).parse()
-    if (req === undefined || req.length === 0 || req.some((r) => r.trim().length < MIN_LEN)) return undefined
-    return req
-  } catch {
-    return undefined
+/** The top-level alternatives of a regular expression's source ("a|(?:b|c)|d" → a, (?:b|c), d). */
+export function topLevelBranches(regex: string): string[] {
+  const out: string[] = []
+  let depth = 0
+  let from = 0
+  for (let i = 0; i < regex.length; i++) {
+    const c = regex[i]
+    if (c === '\\') i++
+    else if (c === '[') {
+      i++
+      if (regex[i] === '^') i++
+      if (regex[i] === ']') i++
+      while (i < regex.length && regex[i] !== ']') i += regex[i] === '\\' ? 2 : 1
+    } else if (c === '(') depth++
+    else if (c === ')') depth--
+    else if (c === '|' && depth === 0) {
+      out.push(regex.slice(from, i))
+      from = i + 1
+    }
   }
+  out.push(regex.slice(from))
+  return out
+}
+
+/**
+ * What every match of `regex` must contain (`true`: cannot tell, the expression always runs).
+ * @param padded the expression matches whole tokens of a text searched with a space added before and
+ *   after it: every match of a top-level alternative then has a space on each side, which makes short
+ *   words selective (" ad " instead of "ad")
+ */
+export function requirement(regex: string, padded = false): Requirement {
+  try {
+    if (!padded) return new RequirementParser(regex).parse()
+    const branches = topLevelBranches(regex).map((b) => new RequirementParser(` (?:${b}) `).parse())
+    if (branches.some((b) => b === true)) return true
+    const flat: Requirement[] = []
+    for (const b of branches) {
+      if (typeof b === 'object' && 'any' in b) flat.push(...b.any)
+      else flat.push(b)
+    }
+    return flat.length === 1 ? (flat[0] as Requirement) : { any: flat }
+  } catch {
+    return true
+  }
+}
+
+/** A requirement with its strings replaced by ids in a SharedLiterals set, ready to check. */
+export type CompiledRequirement = true | number | { all: CompiledRequirement[] } | { any: CompiledRequirement[] }
+
+export function compileRequirement(req: Requirement, literals: SharedLiterals): CompiledRequirement {
+  if (req === true) return true
+  if (typeof req === 'string') return literals.id(req)
+  if ('all' in req) return { all: req.all.map((r) => compileRequirement(r, literals)) }
+  return { any: req.any.map((r) => compileRequirement(r, literals)) }
+}
+
+/** How rare a literal is likely to be in posts: its length without spaces; numbers count as short. */
+function rarity(lit: string): number {
+  const t = lit.trim()
+  return /^[\d.,]*$/.test(t) ? t.length / 4 : t.length
+}
+
+/**
+ * Literals of which every text that meets `req` contains at least one (undefined: `req` is `true`):
+ * all of an "any", the rarest of an "all". A regex is looked at only when one of these was found.
+ */
+export function triggers(req: Requirement): string[] | undefined {
+  if (req === true) return undefined
+  if (typeof req === 'string') return [req]
+  if ('any' in req) {
+    const out: string[] = []
+    for (const r of req.any) {
+      const t = triggers(r)
+      if (t === undefined) return undefined
+      out.push(...t)
+    }
+    return [...new Set(out)]
+  }
+  let best: string[] | undefined
+  let bestRarity = -1
+  for (const r of req.all) {
+    const t = triggers(r)
+    if (t === undefined) continue
+    const score = Math.min(...t.map(rarity))
+    if (score > bestRarity) {
+      best = t
+      bestRarity = score
+    }
+  }
+  return best
+}
+
+/** Whether a compiled requirement holds for a document's found literals. */
+export function holds(req: CompiledRequirement, found: Uint8Array): boolean {
+  if (req === true) return true
+  if (typeof req === 'number') return found[req] === 1
+  if ('all' in req) {
+    for (const r of req.all) if (!holds(r, found)) return false
+    return true
+  }
+  for (const r of req.any) if (holds(r, found)) return true
+  return false
 }
 
 /**
  * Aho–Corasick over many literal strings: one pass over a text reports which strings occur.
- * Used to run the literal pre-check of every regex rule at once.
+ * Used to run the literal pre-check of every regex rule at once. The automaton is built with maps and
+ * then kept in flat typed arrays (a few bytes per state; most states have one child).
  */
 export class LiteralSet {
-  // transitions per state, keyed by UTF-16 code unit (literals and texts are compared unit by unit)
-  readonly #goto: Map<number, number>[] = [new Map()]
-  readonly #fail: number[] = [0]
-  readonly #out: number[][] = [[]]
-  /** the root's transitions for ASCII, as a dense table (-1: none); most characters of a post are ASCII */
-  readonly #rootAscii = new Int32Array(128).fill(-1)
+  /** children of state s: #childChar/#childNext[#childStart[s] .. #childStart[s + 1]), by UTF-16 code unit */
+  readonly #childStart: Int32Array
+  readonly #childChar: Uint16Array
+  readonly #childNext: Int32Array
+  readonly #fail: Int32Array
+  /** the literals that end at state s: #outIds[#outStart[s] .. #outStart[s + 1]) */
+  readonly #outStart: Int32Array
+  readonly #outIds: Int32Array
+  /** the nearest state on s's failure chain (not s) where literals end, or -1 */
+  readonly #dict: Int32Array
+  /** the root's transitions for ASCII, as a dense table (0: none); most characters of a post are ASCII */
+  readonly #rootAscii = new Int32Array(128)
   readonly size: number
 
   constructor(literals: readonly string[]) {
     this.size = literals.length
+    const go: Map<number, number>[] = [new Map()]
+    const own: number[][] = [[]]
     literals.forEach((lit, idx) => {
       let state = 0
       for (let k = 0; k < lit.length; k++) {
         const ch = lit.charCodeAt(k)
-        let next = (this.#goto[state] as Map<number, number>).get(ch)
+        let next = (go[state] as Map<number, number>).get(ch)
         if (next === undefined) {
-          next = this.#goto.length
-          this.#goto.push(new Map())
-          this.#fail.push(0)
-          this.#out.push([])
-          ;(this.#goto[state] as Map<number, number>).set(ch, next)
+          next = go.length
+          go.push(new Map())
+          own.push([])
+          ;(go[state] as Map<number, number>).set(ch, next)
         }
         state = next
       }
-      ;(this.#out[state] as number[]).push(idx)
+      ;(own[state] as number[]).push(idx)
     })
-    for (const [ch, t] of this.#goto[0] as Map<number, number>) if (ch < 128) this.#rootAscii[ch] = t
-    // breadth-first failure links
-    const queue: number[] = [...(this.#goto[0] as Map<number, number>).values()]
+    const n = go.length
+    this.#childStart = new Int32Array(n + 1)
+    let edges = 0
+    for (let st = 0; st < n; st++) {
+      this.#childStart[st] = edges
+      edges += (go[st] as Map<number, number>).size
+    }
+    this.#childStart[n] = edges
+    this.#childChar = new Uint16Array(edges)
+    this.#childNext = new Int32Array(edges)
+    for (let st = 0; st < n; st++) {
+      let e = this.#childStart[st] as number
+      for (const [ch, t] of [...(go[st] as Map<number, number>)].sort((a, b) => a[0] - b[0])) {
+        this.#childChar[e] = ch
+        this.#childNext[e] = t
+        e++
+      }
+    }
+    for (const [ch, t] of go[0] as Map<number, number>) if (ch < 128) this.#rootAscii[ch] = t
+    this.#outStart = new Int32Array(n + 1)
+    let outs = 0
+    for (let st = 0; st < n; st++) {
+      this.#outStart[st] = outs
+      outs += (own[st] as number[]).length
+    }
+    this.#outStart[n] = outs
+    this.#outIds = new Int32Array(outs)
+    for (let st = 0; st < n; st++) this.#outIds.set(own[st] as number[], this.#outStart[st] as number)
+    // breadth-first failure and dictionary links
+    this.#fail = new Int32Array(n)
+    this.#dict = new Int32Array(n).fill(-1)
+    const queue: number[] = [...(go[0] as Map<number, number>).values()]
     for (let qi = 0; qi < queue.length; qi++) {
-      const s = queue[qi] as number
-      for (const [ch, t] of this.#goto[s] as Map<number, number>) {
+      const st = queue[qi] as number
+      for (const [ch, t] of go[st] as Map<number, number>) {
         queue.push(t)
-        let f = this.#fail[s] as number
-        while (f !== 0 && !(this.#goto[f] as Map<number, number>).has(ch)) f = this.#fail[f] as number
-        const g = (this.#goto[f] as Map<number, number>).get(ch)
-        this.#fail[t] = g !== undefined && g !== t ? g : 0
-        ;(this.#out[t] as number[]).push(...(this.#out[this.#fail[t] as number] as number[]))
+        let f = this.#fail[st] as number
+        while (f !== 0 && !(go[f] as Map<number, number>).has(ch)) f = this.#fail[f] as number
+        const g = (go[f] as Map<number, number>).get(ch)
+        const ft = g !== undefined && g !== t ? g : 0
+        this.#fail[t] = ft
+        this.#dict[t] = (own[ft] as number[]).length > 0 ? ft : (this.#dict[ft] as number)
       }
     }
   }
 
-  /** Marks found[i] = true for every literal i that occurs in `text`. */
-  scan(text: string, found: Uint8Array): void {
-    const go = this.#goto
+  /** the state after `state` reads `ch`, or -1 when it has no such child */
+  #child(state: number, ch: number): number {
+    if (state === 0 && ch < 128) {
+      const t = this.#rootAscii[ch] as number
+      return t === 0 ? -1 : t
+    }
+    let lo = this.#childStart[state] as number
+    let hi = (this.#childStart[state + 1] as number) - 1
+    const chars = this.#childChar
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1
+      const c = chars[mid] as number
+      if (c === ch) return this.#childNext[mid] as number
+      if (c < ch) lo = mid + 1
+      else hi = mid - 1
+    }
+    return -1
+  }
+
+  /**
+   * Marks found[i] = 1 for every literal i that occurs in `text`.
+   * @param hits when given, each literal newly marked is also pushed here (to clear `found` later)
+   */
+  scan(text: string, found: Uint8Array, hits?: number[]): void {
     const fail = this.#fail
-    const out = this.#out
-    const root = this.#rootAscii
+    const dict = this.#dict
+    const outStart = this.#outStart
+    const outIds = this.#outIds
     let state = 0
     for (let k = 0; k < text.length; k++) {
       const ch = text.charCodeAt(k)
-      let next: number | undefined
-      for (;;) {
-        if (state === 0) {
-          next = ch < 128 ? root[ch] : (go[0] as Map<number, number>).get(ch)
-          if (next === undefined || next < 0) next = 0
-          break
-        }
-        next = (go[state] as Map<number, number>).get(ch)
-        if (next !== undefined) break
+      let next = this.#child(state, ch)
+      while (next < 0 && state !== 0) {
         state = fail[state] as number
+        next = this.#child(state, ch)
       }
-      state = next
-      const o = out[state] as number[]
-      for (let j = 0; j < o.length; j++) found[o[j] as number] = 1
+      state = next < 0 ? 0 : next
+      for (let st = state; st > 0; st = dict[st] as number) {
+        for (let j = outStart[st] as number, end = outStart[st + 1] as number; j < end; j++) {
+          const id = outIds[j] as number
+          if (found[id] === 0) {
+            found[id] = 1
+            hits?.push(id)
+          }
+        }
+      }
     }
   }
 }
 
 /**
  * One literal pre-check shared by several pattern matchers: each matcher registers the literals of
- * its regexes, and a document is scanned once for all of them (the result is kept per document).
+ * its regexes, and a document is scanned once for all of them (the result is kept for the last
+ * document, which is all one classification needs).
  */
 export class SharedLiterals {
   readonly #ids = new Map<string, number>()
   #set: LiteralSet | undefined
-  #cache = new WeakMap<object, Uint8Array>()
+  #found = new Uint8Array(0)
+  readonly #hits: number[] = []
+  #last: object | undefined
 
   /** The index of `literal` in the shared set (registering it when new). */
   id(literal: string): number {
@@ -244,7 +491,7 @@ export class SharedLiterals {
       i = this.#ids.size
       this.#ids.set(literal, i)
       this.#set = undefined
-      this.#cache = new WeakMap()
+      this.#last = undefined
     }
     return i
   }
@@ -253,14 +500,25 @@ export class SharedLiterals {
     return this.#ids.size
   }
 
-  /** Which registered literals occur in `text`; computed once per `key` (the document). */
+  /** The ids of the literals found in the last document scanned by `found` (each once). */
+  get hits(): readonly number[] {
+    return this.#hits
+  }
+
+  /** Which registered literals occur in `text` with one space added before and after it (a requirement
+   *  of a regex matched on whole tokens may start and end with a space), for the document `key`. The
+   *  array is reused: it holds the answer for `key` until the next document is scanned (also `hits`). */
   found(key: object, text: string): Uint8Array {
-    const hit = this.#cache.get(key)
-    if (hit !== undefined) return hit
-    this.#set ??= new LiteralSet([...this.#ids.keys()])
-    const out = new Uint8Array(this.#ids.size)
-    this.#set.scan(text, out)
-    this.#cache.set(key, out)
-    return out
+    if (key === this.#last) return this.#found
+    if (this.#set === undefined) {
+      this.#set = new LiteralSet([...this.#ids.keys()])
+      this.#found = new Uint8Array(this.#ids.size)
+      this.#hits.length = 0
+    }
+    for (const id of this.#hits) this.#found[id] = 0
+    this.#hits.length = 0
+    this.#set.scan(` ${text} `, this.#found, this.#hits)
+    this.#last = key
+    return this.#found
   }
 }

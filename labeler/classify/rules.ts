@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import { BOUNDARY, normalisePhrase, type NormalisedDoc } from './normalize.ts'
-import { requiredLiterals, SharedLiterals } from './prefilter.ts'
+import { compileRequirement, holds, requirement, SharedLiterals, triggers, type CompiledRequirement } from './prefilter.ts'
 import { stemNl } from './stem-nl.ts'
 
 export const LABEL_VALUES = ['pro-ed', 'diet-culture', 'body-comparison', 'lifestyle-flex', 'outrage-bait', 'self-harm'] as const
@@ -359,6 +359,13 @@ interface CompiledPhrase {
   tried: number
 }
 
+interface CompiledRegex {
+  owner: number
+  re: RegExp
+  postOnly: boolean
+  pre: CompiledRequirement
+}
+
 export interface Match {
   owner: number
   /** token range [start, end) */
@@ -379,8 +386,15 @@ export class PatternMatcher {
   readonly #stemmer: (word: string) => string
   readonly #byFirst = new Map<string, CompiledPhrase[]>()
   readonly #prefixFirst: CompiledPhrase[] = []
-  /** pre: indices into #literals, one of which must occur for the regex to match (undefined: always run) */
-  readonly #regexes: { owner: number; re: RegExp; postOnly: boolean; pre: number[] | undefined }[] = []
+  /** pre: what the text must contain (ids in #literals) for the regex to match (true: always run) */
+  readonly #regexes: CompiledRegex[] = []
+  /** the regexes (indices into #regexes) that always run, and those to check when a literal id is found
+   *  (prefilter.ts: triggers) */
+  readonly #alwaysRun: number[] = []
+  readonly #byLiteral = new Map<number, number[]>()
+  /** per regex: the last document stamp it was collected for (each regex is tried once per document) */
+  #regexSeen = new Int32Array(0)
+  #regexStamp = 0
   readonly #literals: SharedLiterals
   readonly #stamp = { n: 0 }
   readonly #tags = new Map<string, number[]>()
@@ -405,13 +419,20 @@ export class PatternMatcher {
       this.#postOnly[owner] = p.postOnly === true
       for (const phrase of p.phrases ?? []) this.#addPhrase(owner, phrase, this.#stem && p.stem !== false)
       if (p.regex !== undefined) {
-        const lits = requiredLiterals(p.regex)
-        this.#regexes.push({
-          owner,
-          re: new RegExp(`(?<=^| )(?:${p.regex})(?= |$)`, 'gu'),
-          postOnly: p.postOnly === true,
-          pre: lits?.map((l) => literals.id(l)),
-        })
+        // the regex runs on whole tokens: with the text padded by a space on each side, every match has a
+        // space before and after it
+        const req = requirement(p.regex, true)
+        const pre = compileRequirement(req, literals)
+        const index = this.#regexes.length
+        this.#regexes.push({ owner, re: new RegExp(`(?<=^| )(?:${p.regex})(?= |$)`, 'gu'), postOnly: p.postOnly === true, pre })
+        const trig = triggers(req)
+        if (trig === undefined) this.#alwaysRun.push(index)
+        for (const lit of trig ?? []) {
+          const id = literals.id(lit)
+          const list = this.#byLiteral.get(id) ?? []
+          list.push(index)
+          this.#byLiteral.set(id, list)
+        }
       }
       for (const t of p.tags ?? []) {
         const key = normalisePhrase(t).join('')
@@ -497,16 +518,33 @@ export class PatternMatcher {
       if (st !== undefined && st !== t) tryAt(this.#byFirst.get(st), i)
       for (const p of this.#prefixFirst) if (wordAt(i, p.words[0] as PhraseWord)) tryPhrase(p, i)
     }
-    // skip a regex when none of the literals every match needs is in the text (one pass for all)
-    const found = this.#regexes.length > 0 ? this.#literals.found(doc, doc.text) : undefined
-    for (const { owner, re, postOnly, pre } of this.#regexes) {
-      if (pre !== undefined && !pre.some((i) => found?.[i] === 1)) continue
-      re.lastIndex = 0
-      for (const m of doc.text.matchAll(re)) {
-        const start = tokenAt(doc.starts, m.index)
-        if (postOnly && start >= doc.postTokens) break
-        const end = tokenAt(doc.starts, m.index + Math.max(0, m[0].length - 1)) + 1
-        out.push({ owner, start, end })
+    // only the regexes whose literal requirement holds in the text run (one scan for all matchers): those
+    // that need a literal that was found, checked in full, in rule order
+    if (this.#regexes.length > 0) {
+      const found = this.#literals.found(doc, doc.text)
+      const run: number[] = [...this.#alwaysRun]
+      if (this.#regexSeen.length !== this.#regexes.length) this.#regexSeen = new Int32Array(this.#regexes.length)
+      const stamp = ++this.#regexStamp
+      for (const id of this.#literals.hits) {
+        const list = this.#byLiteral.get(id)
+        if (list === undefined) continue
+        for (const r of list) {
+          if (this.#regexSeen[r] === stamp) continue
+          this.#regexSeen[r] = stamp
+          const { pre } = this.#regexes[r] as CompiledRegex
+          if (pre === true || holds(pre, found)) run.push(r)
+        }
+      }
+      if (run.length > 1) run.sort((a, b) => a - b)
+      for (const r of run) {
+        const { owner, re, postOnly } = this.#regexes[r] as CompiledRegex
+        re.lastIndex = 0
+        for (const m of doc.text.matchAll(re)) {
+          const start = tokenAt(doc.starts, m.index)
+          if (postOnly && start >= doc.postTokens) break
+          const end = tokenAt(doc.starts, m.index + Math.max(0, m[0].length - 1)) + 1
+          out.push({ owner, start, end })
+        }
       }
     }
     if (this.#tags.size > 0) {

@@ -14,7 +14,7 @@ import type { Lang } from './lang.ts'
 import { foldEn } from './fold-en.ts'
 import { BOUNDARY } from './normalize.ts'
 import type { SharedLiterals } from './prefilter.ts'
-import { PatternMatcher, type ComboSpec, type CueFile, type CueSpec, type DocView, type LabelValue, type RuleLang } from './rules.ts'
+import { PatternMatcher, type ComboSpec, type CueFile, type CueSpec, type DocView, type LabelValue, type Match, type RuleLang } from './rules.ts'
 import { stemNl } from './stem-nl.ts'
 
 interface LangCues {
@@ -24,6 +24,9 @@ interface LangCues {
   /** nl cues without stemming, for posts that are not detected as Dutch */
   exact?: PatternMatcher
 }
+
+/** The cue matches of a post, per cue language (see CueLayer.match). */
+export type CueMatches = { set: LangCues; matches: Match[] }[]
 
 /** What the layer found for one label. */
 export interface CoocResult {
@@ -86,29 +89,14 @@ export class CueLayer {
   }
 
   /**
-   * The combos that fire in a post, per label.
-   * @param ruled labels for which some rule already counted (the pseudo-family "rule")
-   * @param skip a match starting at this token is discarded when this returns true (negation)
-   * @param single when given, filled with the cue ids found per label and the token stretches they
-   *   matched, combo or not (single cues are the weak lexical agreement the learned layer needs, model.ts)
+   * The cue matches in a post, per cue language in the order they are scored (the first step of
+   * `score`; empty when the post has none, so a caller can skip the context work).
+   * @param stems the Dutch stems of the post's tokens (used for a post read as Dutch)
    */
-  score(
-    view: DocView,
-    lang: Lang,
-    ruled: ReadonlySet<LabelValue>,
-    idioms: readonly CoocSpan[],
-    skip: (start: number, cue: CueSpec) => boolean,
-    single?: Map<LabelValue, { ids: string[]; spans: { start: number; end: number }[] }>,
-  ): Map<LabelValue, CoocResult> {
-    const out = new Map<LabelValue, CoocResult>()
+  match(view: DocView, lang: Lang, stems?: string[]): CueMatches {
+    const out: CueMatches = []
     if (lang === 'other') return out
     const { doc } = view
-    // family → the first cue id that found it, per label
-    const found = new Map<LabelValue, Map<string, string>>()
-    // the token stretches each label's families were found on: one stretch of text is one cue, so
-    // "eat clean" cannot be both a food and a moral cue
-    const claimed = new Map<LabelValue, { start: number; end: number; family: string }[]>()
-    const cueSpans: { label: LabelValue; start: number; end: number }[] = []
     const order: RuleLang[] = lang === 'nl' ? ['any', 'nl', 'en'] : ['any', 'en', 'nl']
     for (const l of order) {
       const set = this.#langs.get(l)
@@ -116,13 +104,42 @@ export class CueLayer {
       let matcher = set.matcher
       let v: DocView = view
       if (l === 'nl') {
-        if (lang === 'nl') v = { ...view, stems: doc.tokens.map((t) => (t === BOUNDARY ? t : stemNl(t))) }
+        if (lang === 'nl') v = { ...view, stems: stems ?? doc.tokens.map((t) => (t === BOUNDARY ? t : stemNl(t))) }
         else matcher = set.exact ?? matcher
       } else if (l === 'en') {
         v = { ...view, stems: doc.tokens.map((t) => (t === BOUNDARY ? t : foldEn(t))) }
       }
+      const matches = matcher.match(v)
+      if (matches.length > 0) out.push({ set, matches })
+    }
+    return out
+  }
+
+  /**
+   * The combos that fire in a post, per label.
+   * @param matches the post's cue matches (`match`)
+   * @param ruled labels for which some rule already counted (the pseudo-family "rule")
+   * @param skip a match starting at this token is discarded when this returns true (negation)
+   * @param single when given, filled with the cue ids found per label and the token stretches they
+   *   matched, combo or not (single cues are the weak lexical agreement the learned layer needs, model.ts)
+   */
+  score(
+    matches: CueMatches,
+    ruled: ReadonlySet<LabelValue>,
+    idioms: readonly CoocSpan[],
+    skip: (start: number, cue: CueSpec) => boolean,
+    single?: Map<LabelValue, { ids: string[]; spans: { start: number; end: number }[] }>,
+  ): Map<LabelValue, CoocResult> {
+    const out = new Map<LabelValue, CoocResult>()
+    // family → the first cue id that found it, per label
+    const found = new Map<LabelValue, Map<string, string>>()
+    // the token stretches each label's families were found on: one stretch of text is one cue, so
+    // "eat clean" cannot be both a food and a moral cue
+    const claimed = new Map<LabelValue, { start: number; end: number; family: string }[]>()
+    const cueSpans: { label: LabelValue; start: number; end: number }[] = []
+    for (const { set, matches: list } of matches) {
       // longer matches first: a stretch of text belongs to the most specific cue that found it
-      for (const m of matcher.match(v).sort((a, b) => b.end - b.start - (a.end - a.start))) {
+      for (const m of list.sort((a, b) => b.end - b.start - (a.end - a.start))) {
         const cue = set.cues[m.owner] as CueSpec
         const label = set.labels[m.owner] as LabelValue
         const fams = found.get(label) ?? new Map<string, string>()

@@ -36,6 +36,7 @@ import {
   type DocView,
   type LabelValue,
   type LoadedRules,
+  type Match,
   type MarkerSpec,
   type PostModifier,
   type RuleLang,
@@ -224,6 +225,25 @@ export class Classifier {
     // terugval 😞", a hashtag line) also gets the Dutch rules and cues on Dutch stems, as a Dutch post
     const dutchStems = lang === 'nl' || (lang === 'en' && unclearLanguage(guess, input.langs))
 
+    // the rules' and cues' matches first: a post where none matches has no evidence for any label, and
+    // the context (idioms, modifiers, first person) is only worked out for posts where something matched
+    const stems = dutchStems ? doc.tokens.map((t) => (t === BOUNDARY ? t : stemNl(t))) : undefined
+    const ruleMatches: { set: LangRules; matches: Match[] }[] = []
+    for (const l of langs) {
+      const set = this.#rules.get(l)
+      if (set === undefined) continue
+      let matcher = set.matcher
+      let v = view
+      if (l === 'nl') {
+        if (stems !== undefined) v = { ...view, stems }
+        else matcher = set.exact ?? matcher
+      }
+      const matches = matcher.match(v)
+      if (matches.length > 0) ruleMatches.push({ set, matches })
+    }
+    const cueMatches = this.#cues.match(view, dutchStems ? 'nl' : lang, stems)
+    if (ruleMatches.length === 0 && cueMatches.length === 0) return { labels: [], lang, suppressed: [] }
+
     // context: which tokens are inside idioms, which post-level modifiers apply, first person
     const idioms: { start: number; end: number; name: string; labels?: LabelValue[] }[] = []
     const post = new Set<PostModifier>()
@@ -256,16 +276,8 @@ export class Classifier {
     // label, for the heaviest rule that matched it (so "glow up" in the nl and en files is one cue)
     const candidates = new Map<LabelValue, { rule: RuleSpec; start: number; end: number }[]>()
     const discarded = new Map<LabelValue, string[]>()
-    for (const l of langs) {
-      const set = this.#rules.get(l)
-      if (set === undefined) continue
-      let matcher = set.matcher
-      let v = view
-      if (l === 'nl') {
-        if (dutchStems) v = { ...view, stems: doc.tokens.map((t) => (t === BOUNDARY ? t : stemNl(t))) }
-        else matcher = set.exact ?? matcher
-      }
-      for (const m of matcher.match(v)) {
+    for (const { set, matches } of ruleMatches) {
+      for (const m of matches) {
         const rule = set.rules[m.owner] as RuleSpec
         const label = set.labels[m.owner] as LabelValue
         let why: string | undefined
@@ -318,7 +330,7 @@ export class Classifier {
     const ruled = new Set<LabelValue>()
     for (const [label, t] of tallies) if (t.evidence > 0) ruled.add(label)
     const singleCues = new Map<LabelValue, { ids: string[]; spans: { start: number; end: number }[] }>()
-    const cooc = this.#cues.score(view, dutchStems ? 'nl' : lang, ruled, idioms, (start) => this.#negated(doc, start), singleCues)
+    const cooc = this.#cues.score(cueMatches, ruled, idioms, (start) => this.#negated(doc, start), singleCues)
     for (const [label, c] of cooc) {
       let t = tallies.get(label)
       if (t === undefined) {

@@ -67,6 +67,46 @@ const FOREIGN_LETTERS = /[ąćęłńśźżığşçñßøåæœčřšžůőű¿¡
 const NON_LATIN = /[\p{Script=Cyrillic}\p{Script=Greek}\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}\p{Script=Devanagari}]/gu
 const WORD = /[\p{L}']+/gu
 
+const STOP_LANGS = ['nl', 'en', 'de', 'fr', 'es'] as const
+
+/** What one word (as the WORD pattern found it) adds to the scores; undefined: no word. */
+interface WordScore {
+  /** bit j: a stopword of STOP_LANGS[j] */
+  stop: number
+  /** a Flemish/Dutch clitic form ('k, kheb, kzit…) */
+  clitic: boolean
+  /** how many of the letter sequences of each language the word holds (each adds 0.15) */
+  nlGrams: number
+  enGrams: number
+}
+
+const wordScores = new Map<string, WordScore | undefined>()
+const WORD_CACHE_MAX = 50_000
+
+function wordScore(match: string): WordScore | undefined {
+  if (wordScores.has(match)) return wordScores.get(match)
+  let out: WordScore | undefined
+  const raw = match.replace(/^'+|'+$/g, '')
+  if (raw) {
+    const w = raw.replace(/'/g, '')
+    let stop = 0
+    STOP_LANGS.forEach((lang, j) => {
+      if ((STOP[lang] as Set<string>).has(w) || (STOP[lang] as Set<string>).has(raw)) stop |= 1 << j
+    })
+    const clitic = /^k(heb|ben|zit|wil|ga|kan|weet|zie|denk|vind|voel|moet)$/.test(w) || raw === "'k" || raw === "'t"
+    let nlGrams = 0
+    let enGrams = 0
+    if (w.length >= 3) {
+      for (const g of NGRAMS.nl as string[]) if (w.includes(g)) nlGrams++
+      for (const g of NGRAMS.en as string[]) if (w.includes(g)) enGrams++
+    }
+    out = { stop, clitic, nlGrams, enGrams }
+  }
+  if (wordScores.size >= WORD_CACHE_MAX) wordScores.clear()
+  wordScores.set(match, out)
+  return out
+}
+
 export interface LangGuess {
   lang: Lang
   /** 'text' when the text decided, 'stated' when the post's langs decided (too little text), 'guess'
@@ -93,22 +133,21 @@ export function detectLang(text: string, stated: readonly string[] = []): LangGu
   const scores: Record<string, number> = { nl: 0, en: 0, de: 0, fr: 0, es: 0, xx: 0 }
   let wordCount = 0
   for (const m of lower.matchAll(WORD)) {
-    const raw = m[0].replace(/^'+|'+$/g, '')
-    if (!raw) continue
+    const ws = wordScore(m[0])
+    if (ws === undefined) continue
     wordCount++
-    const w = raw.replace(/'/g, '')
-    for (const lang of ['nl', 'en', 'de', 'fr', 'es'] as const) {
-      if ((STOP[lang] as Set<string>).has(w) || (STOP[lang] as Set<string>).has(raw)) scores[lang] = (scores[lang] as number) + 1
-    }
-    // Flemish/Dutch clitics: 'k, kheb, kzit, 't
-    if (/^k(heb|ben|zit|wil|ga|kan|weet|zie|denk|vind|voel|moet)$/.test(w) || raw === "'k" || raw === "'t") scores.nl = (scores.nl as number) + 1
-    if (w.length >= 3) {
-      for (const lang of ['nl', 'en'] as const) {
-        for (const g of NGRAMS[lang] as string[]) if (w.includes(g)) scores[lang] = (scores[lang] as number) + 0.15
+    // the same additions in the same order as scoring the word afresh (the sums are compared exactly)
+    if (ws.stop !== 0) {
+      for (let j = 0; j < STOP_LANGS.length; j++) {
+        if (ws.stop & (1 << j)) scores[STOP_LANGS[j] as string] = (scores[STOP_LANGS[j] as string] as number) + 1
       }
     }
+    if (ws.clitic) scores.nl = (scores.nl as number) + 1
+    for (let k = 0; k < ws.nlGrams; k++) scores.nl = (scores.nl as number) + 0.15
+    for (let k = 0; k < ws.enGrams; k++) scores.en = (scores.en as number) + 0.15
   }
-  const foreign = (lower.match(FOREIGN_LETTERS)?.length ?? 0) + (lower.match(NON_LATIN)?.length ?? 0) / 2
+  // letters Dutch and English do not use are all outside ASCII
+  const foreign = /[^\x00-\x7f]/.test(lower) ? (lower.match(FOREIGN_LETTERS)?.length ?? 0) + (lower.match(NON_LATIN)?.length ?? 0) / 2 : 0
   scores.xx = (scores.xx as number) + Math.min(foreign * 0.7, 6)
 
   // the stated language is a prior worth about one function word

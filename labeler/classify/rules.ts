@@ -569,14 +569,50 @@ function tokenAt(starts: readonly number[], pos: number): number {
   return lo
 }
 
-const CASED_UPPER = /\p{Lu}/gu
-const CASED_LOWER = /\p{Ll}/gu
-const SHOUT_WORD = /(?<![\p{L}])\p{Lu}{4,}(?![\p{L}])/gu
+const UPPER = /\p{Lu}/u
+const LOWER = /\p{Ll}/u
+const LETTER = /\p{L}/u
+/** per non-ASCII code point: 1 upper-case letter, 2 lower-case letter, 3 other letter, 0 not a letter */
+const letterKinds = new Map<number, number>()
 
-/** Shouting: three or more all-caps words of 4+ letters, or mostly capitals over 12+ letters. */
+function letterKind(cp: number): number {
+  if (cp < 128) return cp >= 65 && cp <= 90 ? 1 : cp >= 97 && cp <= 122 ? 2 : 0
+  let k = letterKinds.get(cp)
+  if (k === undefined) {
+    const ch = String.fromCodePoint(cp)
+    k = UPPER.test(ch) ? 1 : LOWER.test(ch) ? 2 : LETTER.test(ch) ? 3 : 0
+    if (letterKinds.size < 10_000) letterKinds.set(cp, k)
+  }
+  return k
+}
+
+/** Shouting: three or more all-caps words of 4+ letters (a whole run of letters, all upper case), or
+ *  mostly capitals over 12+ cased letters. One pass over the code points. */
 export function isAllCaps(text: string): boolean {
-  const upper = text.match(CASED_UPPER)?.length ?? 0
-  const lower = text.match(CASED_LOWER)?.length ?? 0
+  let upper = 0
+  let lower = 0
+  let shouts = 0
+  // the current run of letters: its length and whether every letter in it is upper case
+  let run = 0
+  let runUpper = true
+  for (let i = 0; i < text.length; i++) {
+    const cp = text.codePointAt(i) as number
+    if (cp > 0xffff) i++
+    const k = letterKind(cp)
+    if (k === 0) {
+      if (run >= 4 && runUpper) shouts++
+      run = 0
+      runUpper = true
+      continue
+    }
+    if (k === 1) upper++
+    else {
+      if (k === 2) lower++
+      runUpper = false
+    }
+    run++
+  }
+  if (run >= 4 && runUpper) shouts++
   if (upper + lower >= 12 && upper / (upper + lower) >= 0.6) return true
-  return (text.match(SHOUT_WORD)?.length ?? 0) >= 3
+  return shouts >= 3
 }

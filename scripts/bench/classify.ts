@@ -7,6 +7,7 @@
 //   node scripts/bench/classify.ts --decisions before.jsonl               also write every decision
 //   node scripts/bench/classify.ts --decisions after.jsonl --compare before.jsonl
 //   node scripts/bench/classify.ts --save-posts posts.json                 the bench mix's posts as JSON
+//   node scripts/bench/classify.ts --posts posts.json                      reuse them (no generating)
 //
 // --decisions classifies the bench mix, every fixture file under labeler/classify/fixtures/ and the dev
 // set's train split, and writes one line per post (its key and the classifier's whole result: labels,
@@ -36,6 +37,7 @@ const { values: args } = parseArgs({
     decisions: { type: 'string' },
     compare: { type: 'string' },
     'save-posts': { type: 'string' },
+    posts: { type: 'string' },
   },
 })
 const EVENTS = posInt('events', args.events)
@@ -61,8 +63,12 @@ async function benchPosts(events: number, seed: number): Promise<ClassifyInput[]
   return out
 }
 
-console.log(`generating ${fmt(EVENTS)} firehose events with labeller texts …`)
-const posts = await benchPosts(EVENTS, posInt('seed', args.seed))
+let posts: ClassifyInput[]
+if (args.posts !== undefined) posts = JSON.parse(readFileSync(args.posts, 'utf8')) as ClassifyInput[]
+else {
+  console.log(`generating ${fmt(EVENTS)} firehose events with labeller texts …`)
+  posts = await benchPosts(EVENTS, posInt('seed', args.seed))
+}
 if (args['save-posts'] !== undefined) writeFileSync(args['save-posts'], JSON.stringify(posts))
 const t0 = performance.now()
 const classifier = Classifier.load()

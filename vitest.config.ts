@@ -1,4 +1,11 @@
+import os from 'node:os'
+import path from 'node:path'
 import { defineConfig } from 'vitest/config'
+
+// Node's on-disk compile cache for everything the tests start: the test workers load the atproto
+// packages natively, and the integration tests start the services and scripts as child processes
+// dozens of times (measured: `node scripts/publish-feeds.ts --help` 1.6–1.9 s instead of 1.9–2.5 s)
+process.env.NODE_COMPILE_CACHE ??= path.join(os.tmpdir(), 'plein-node-compile-cache')
 
 // The integration tests that run the services run twice: on SQLite (the `sqlite` project, with
 // everything else) and on PostgreSQL (the `postgres` project: one private server for the run, a fresh
@@ -9,6 +16,7 @@ const POSTGRES_TESTS = [
   'test/feedgen-labels.test.ts',
   'test/feedgen-durability.test.ts',
   'test/feedgen-scale.test.ts',
+  'test/feedgen-page-cache.test.ts',
   'test/labeler.test.ts',
   'test/labeler-postgres.test.ts',
   'test/moderation.test.ts',

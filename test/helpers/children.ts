@@ -123,7 +123,7 @@ export interface ScriptRun {
 export async function runScript(script: string, args: string[], env: Record<string, string>): Promise<ScriptRun> {
   const child = spawn(process.execPath, [script, ...args], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...(process.env.NODE_COMPILE_CACHE ? { NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE } : {}), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let stdout = ''

@@ -14,7 +14,7 @@ import type { Lang } from './lang.ts'
 import { foldEn } from './fold-en.ts'
 import { BOUNDARY } from './normalize.ts'
 import type { SharedLiterals } from './prefilter.ts'
-import { PatternMatcher, type ComboSpec, type CueFile, type CueSpec, type DocView, type LabelValue, type Match, type RuleLang } from './rules.ts'
+import { PatternMatcher, type SharedKeys, type ComboSpec, type CueFile, type CueSpec, type DocView, type LabelValue, type Match, type RuleLang } from './rules.ts'
 import { stemNl } from './stem-nl.ts'
 
 interface LangCues {
@@ -49,8 +49,9 @@ export class CueLayer {
   /** every plain word in a cue phrase (for hashtag splitting) */
   readonly words = new Set<string>()
 
-  /** @param literals the literal pre-check shared with the classifier's other matchers */
-  constructor(files: readonly { file: CueFile }[], literals?: SharedLiterals) {
+  /** @param literals the literal pre-check shared with the classifier's other matchers
+   *  @param keys the phrases' first words, shared with the classifier's other matchers */
+  constructor(files: readonly { file: CueFile }[], literals?: SharedLiterals, keys?: SharedKeys) {
     for (const lang of ['nl', 'en', 'any'] as const) {
       const cues: CueSpec[] = []
       const labels: LabelValue[] = []
@@ -63,12 +64,12 @@ export class CueLayer {
       }
       const matcher =
         lang === 'nl'
-          ? new PatternMatcher(cues, true, stemNl, literals)
+          ? new PatternMatcher(cues, true, stemNl, literals, keys)
           : lang === 'en'
-            ? new PatternMatcher(cues, true, foldEn, literals)
-            : new PatternMatcher(cues, false, stemNl, literals)
+            ? new PatternMatcher(cues, true, foldEn, literals, keys)
+            : new PatternMatcher(cues, false, stemNl, literals, keys)
       const entry: LangCues = { cues, labels, matcher }
-      if (lang === 'nl') entry.exact = new PatternMatcher(cues, false, stemNl, literals)
+      if (lang === 'nl') entry.exact = new PatternMatcher(cues, false, stemNl, literals, keys)
       this.#langs.set(lang, entry)
       for (const w of matcher.words) this.words.add(w)
     }

@@ -32,6 +32,7 @@ import {
   LABEL_VALUES as VALUES,
   loadRuleDir,
   PatternMatcher,
+  SharedKeys,
   type ContextFile,
   type DocView,
   type LabelValue,
@@ -147,6 +148,7 @@ export class Classifier {
 
     // every matcher's regex literals in one set: a post is scanned for them once
     const literals = new SharedLiterals()
+    const keys = new SharedKeys()
     for (const lang of ['nl', 'en', 'any'] as const) {
       const files = loaded.ruleFiles.filter((f) => f.file.lang === lang)
       const rules: RuleSpec[] = []
@@ -157,15 +159,15 @@ export class Classifier {
           labels.push(file.label)
         }
       }
-      const matcher = new PatternMatcher(rules, lang === 'nl', stemNl, literals)
+      const matcher = new PatternMatcher(rules, lang === 'nl', stemNl, literals, keys)
       const entry: LangRules = { rules, labels, matcher }
-      if (lang === 'nl') entry.exact = new PatternMatcher(rules, false, stemNl, literals)
+      if (lang === 'nl') entry.exact = new PatternMatcher(rules, false, stemNl, literals, keys)
       this.#rules.set(lang, entry)
       for (const w of matcher.words) this.#vocab.add(w)
 
       const ctx: ContextFile[] = loaded.contextFiles.filter((c) => c.file.lang === lang).map((c) => c.file)
       const markers = ctx.flatMap((c) => c.markers)
-      const cm = new PatternMatcher(markers, false, stemNl, literals)
+      const cm = new PatternMatcher(markers, false, stemNl, literals, keys)
       this.#context.set(lang, { markers, matcher: cm })
       for (const w of cm.words) this.#vocab.add(w)
       for (const c of ctx) {
@@ -175,7 +177,7 @@ export class Classifier {
       }
     }
     for (const w of [...this.#negators, ...this.#firstPerson]) this.#vocab.add(w)
-    this.#cues = new CueLayer(loaded.cueFiles, literals)
+    this.#cues = new CueLayer(loaded.cueFiles, literals, keys)
     for (const w of this.#cues.words) this.#vocab.add(w)
   }
 

@@ -7,6 +7,11 @@ const classifier = Classifier.load()
 const norm = (text: string, extra: { alt?: string[]; tags?: string[] } = {}) => classifier.normalise({ text, ...extra })
 
 describe('normalisation', () => {
+  test('words that are names on every JavaScript object are plain words ("constructor")', () => {
+    expect(norm('The constructor is here, ni toString').tokens).toEqual(['the', 'constructor', 'is', 'here', 'niet', 'tostring'])
+    expect(classifier.classify({ text: 'the constructor of the new bridge' }).labels).toEqual([])
+  })
+
   test('Unicode NFKC and lowercase: fullwidth letters, ligatures, math alphabets', () => {
     expect(norm('ＴＨＩＮＳＰＯ').text).toBe('thinspo')
     expect(norm('ﬁtspo').text).toBe('fitspo')

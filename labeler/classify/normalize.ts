@@ -46,8 +46,9 @@ const CENSOR_BANG = /(?<=\p{L})!(?=\p{L})/gu
 const ELONGATED = /(\p{L})\1{2,}/gu
 const DOUBLE = /(\p{L})\1+/gu
 const TOKEN = /\/(?:jk|j|hj|lh|s|srs|gen|nm)(?![\p{L}\p{N}])|[\p{L}\p{N}]+(?:[.,]\p{N}+)*|[€$£%<>+=]|\p{Extended_Pictographic}|[.!?\n]+/gu
-const SENTENCE_END = /^[.!?\n]+$/u
-const WORDISH = /[\p{L}\p{N}@$]+/gu
+// a whole word (a run of letters, digits, '@' and '$') that holds a digit, '@' or '$': the only words
+// undoLeet changes
+const LEET_WORD = /[\p{L}\p{N}@$]*[\p{N}@$][\p{L}\p{N}@$]*/gu
 // numbers with a unit or ordinal are not leetspeak: 3rd, 5k, 45kg, 18u, 24e, 9pm
 const NUMBER_UNIT = /^\p{N}+(?:st|nd|rd|th|e|de|ste|k|m|x|h|u|am|pm|kg|km|cm|g|lbs?|kcal|cal|min|hrs?|jr|s|ers)$/u
 const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '@': 'a', $: 's' }
@@ -103,8 +104,8 @@ function foldPart(s: string): string {
   if (t.includes("'")) t = t.replace(CLITIC, (_m, pre: string, c: string) => `${pre}${c === 't' ? 'het' : 'ik'}`)
   // self-censoring inside a word: "s*icide" → "sicide" (rules list such forms), "k!ll" → "kill"
   if (t.includes('*') || t.includes('!')) t = t.replace(CENSOR_STAR, '').replace(CENSOR_BANG, 'i')
-  t = t.replace(INNER_APOSTROPHE, '')
-  return t.replace(WORDISH, undoLeet)
+  if (t.includes("'")) t = t.replace(INNER_APOSTROPHE, '')
+  return t.replace(LEET_WORD, undoLeet)
 }
 
 /**
@@ -148,7 +149,17 @@ function segment(word: string, vocab: ReadonlySet<string>): string[] {
 
 /** Collapses a letter repeated 3+ times to two: "sooooo" → "soo", "heeeelp" → "heelp". */
 export function collapseRepeats(s: string): string {
-  return s.replace(ELONGATED, '$1$1')
+  // most words are plain ASCII without a tripled letter: checked without a regex
+  let ascii = true
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if (c >= 128) {
+      ascii = false
+      break
+    }
+    if (i >= 2 && c === s.charCodeAt(i - 1) && c === s.charCodeAt(i - 2) && ((c >= 97 && c <= 122) || (c >= 65 && c <= 90))) return s.replace(ELONGATED, '$1$1')
+  }
+  return ascii ? s : s.replace(ELONGATED, '$1$1')
 }
 
 /** Every run of a repeated letter to one: "soo" → "so", "heelp" → "help" (for elongated words only). */
@@ -170,12 +181,15 @@ function pushBoundary(acc: Acc): void {
 
 // Flemish and spoken-Dutch spellings of function words, written the standard way so one rule covers
 // both: "als ge da ni wilt" → "als je dat niet wilt". Only whole tokens; none is an English word.
-const FLEMISH: Record<string, string> = { ni: 'niet', nie: 'niet', da: 'dat', wa: 'wat', ge: 'je', gij: 'jij', zijt: 'bent', nen: 'een', ne: 'een', ier: 'hier' }
+// (a Map: an object would also answer for "constructor")
+const FLEMISH = new Map<string, string>(Object.entries({ ni: 'niet', nie: 'niet', da: 'dat', wa: 'wat', ge: 'je', gij: 'jij', zijt: 'bent', nen: 'een', ne: 'een', ier: 'hier' }))
 
 function tokenise(folded: string, acc: Acc): void {
   for (const m of folded.matchAll(TOKEN)) {
-    const tok = FLEMISH[m[0]] ?? m[0]
-    if (SENTENCE_END.test(tok)) {
+    const tok = FLEMISH.get(m[0]) ?? m[0]
+    // only the sentence-end alternative of TOKEN starts with one of . ! ? newline
+    const c0 = tok.charCodeAt(0)
+    if (c0 === 46 || c0 === 33 || c0 === 63 || c0 === 10) {
       pushBoundary(acc)
       continue
     }
@@ -201,7 +215,7 @@ export function normalise(input: NormaliseInput, vocab: ReadonlySet<string> = ne
 
   const addPart = (s: string) => {
     const cleaned = clean(s)
-    const withTags = cleaned.replace(HASHTAG, (_m, pre: string, body: string) => {
+    const withTags = !cleaned.includes('#') ? cleaned : cleaned.replace(HASHTAG, (_m, pre: string, body: string) => {
       tags.add(foldPart(body).replace(/_/g, ''))
       return `${pre} ${splitHashtag(body, vocab).join(' ')} `
     })

@@ -380,11 +380,91 @@ export interface DocView {
   allcaps: boolean
 }
 
+/**
+ * The first words of every matcher's phrases, numbered once for all matchers: a document's tokens (and
+ * stems) are looked up here once, and each matcher then finds its phrases by number instead of looking
+ * every token up in its own map. Also knows whether a token starts with any phrase's prefix word.
+ */
+export class SharedKeys {
+  readonly #ids = new Map<string, number>()
+  readonly #prefixes = new Set<string>()
+  readonly #prefixHit = new Map<string, boolean>()
+  #lastDoc: object | undefined
+  #docIds: Int32Array = new Int32Array(0)
+  #lastStems: readonly string[] | undefined
+  #stemIds: Int32Array = new Int32Array(0)
+
+  /** The number of a first-word key (registering it when new). */
+  id(key: string): number {
+    let i = this.#ids.get(key)
+    if (i === undefined) {
+      i = this.#ids.size
+      this.#ids.set(key, i)
+      this.#lastDoc = undefined
+      this.#lastStems = undefined
+    }
+    return i
+  }
+
+  get size(): number {
+    return this.#ids.size
+  }
+
+  addPrefix(word: string): void {
+    this.#prefixes.add(word)
+    this.#prefixHit.clear()
+  }
+
+  /** Whether `token` starts with some registered prefix word (cached per token). */
+  prefixHit(token: string): boolean {
+    let hit = this.#prefixHit.get(token)
+    if (hit === undefined) {
+      hit = false
+      for (const p of this.#prefixes) {
+        if (token.startsWith(p)) {
+          hit = true
+          break
+        }
+      }
+      if (this.#prefixHit.size >= 50_000) this.#prefixHit.clear()
+      this.#prefixHit.set(token, hit)
+    }
+    return hit
+  }
+
+  /** The key number of each token of `doc` (-1: no phrase starts with it); kept for the last document. */
+  tokenIds(doc: NormalisedDoc): Int32Array {
+    if (doc !== this.#lastDoc) {
+      this.#docIds = this.#lookup(doc.tokens)
+      this.#lastDoc = doc
+    }
+    return this.#docIds
+  }
+
+  /** The key number of each stem (-1: none); kept for the last stems array. */
+  stemIds(stems: readonly string[]): Int32Array {
+    if (stems !== this.#lastStems) {
+      this.#stemIds = this.#lookup(stems)
+      this.#lastStems = stems
+    }
+    return this.#stemIds
+  }
+
+  #lookup(words: readonly string[]): Int32Array {
+    const out = new Int32Array(words.length)
+    for (let i = 0; i < words.length; i++) out[i] = this.#ids.get(words[i] as string) ?? -1
+    return out
+  }
+}
+
 /** Compiles patterns (of rules or markers) into one matcher over normalised documents. */
 export class PatternMatcher {
   readonly #stem: boolean
   readonly #stemmer: (word: string) => string
   readonly #byFirst = new Map<string, CompiledPhrase[]>()
+  /** #byFirst by the shared key number */
+  readonly #byId: (CompiledPhrase[] | undefined)[] = []
+  readonly #keys: SharedKeys
   readonly #prefixFirst: CompiledPhrase[] = []
   /** pre: what the text must contain (ids in #literals) for the regex to match (true: always run) */
   readonly #regexes: CompiledRegex[] = []
@@ -405,16 +485,19 @@ export class PatternMatcher {
 
   /** @param stem match phrases on stems (exact and prefix words still compare unstemmed)
    *  @param stemmer the stemmer for phrase words (default: Dutch); the DocView's `stems` must use the same
-   *  @param literals the literal pre-check, shared with other matchers so a document is scanned once */
+   *  @param literals the literal pre-check, shared with other matchers so a document is scanned once
+   *  @param keys the phrases' first words, shared with other matchers so a document is looked up once */
   constructor(
     patterns: readonly PatternSpec[],
     stem: boolean,
     stemmer: (word: string) => string = stemNl,
     literals: SharedLiterals = new SharedLiterals(),
+    keys: SharedKeys = new SharedKeys(),
   ) {
     this.#stem = stem
     this.#stemmer = stemmer
     this.#literals = literals
+    this.#keys = keys
     patterns.forEach((p, owner) => {
       this.#postOnly[owner] = p.postOnly === true
       for (const phrase of p.phrases ?? []) this.#addPhrase(owner, phrase, this.#stem && p.stem !== false)
@@ -469,12 +552,17 @@ export class PatternMatcher {
     const first = p.words[0] as PhraseWord
     if (first.prefix) {
       this.#prefixFirst.push(p)
+      this.#keys.addPrefix(first.word)
       return
     }
     const key = first.stem ?? first.word
-    const list = this.#byFirst.get(key) ?? []
+    let list = this.#byFirst.get(key)
+    if (list === undefined) {
+      list = []
+      this.#byFirst.set(key, list)
+      this.#byId[this.#keys.id(key)] = list
+    }
     list.push(p)
-    this.#byFirst.set(key, list)
   }
 
   /** All matches in the document (a pattern can match more than once). */
@@ -508,15 +596,26 @@ export class PatternMatcher {
         if (wordAt(i, p.words[0] as PhraseWord)) tryPhrase(p, i)
       }
     }
+    // the same lists in the same order as looking each token, squashed form and stem up in #byFirst
+    const tokenIds = this.#keys.tokenIds(doc)
+    const stems = view.stems
+    const stemIds = stems !== undefined ? this.#keys.stemIds(stems) : undefined
+    const byId = this.#byId
+    const prefixes = this.#prefixFirst.length > 0
     for (let i = 0; i < n; i++) {
       const t = toks[i] as string
       if (t === BOUNDARY) continue
-      tryAt(this.#byFirst.get(t), i)
+      const a = tokenIds[i] as number
+      if (a >= 0) tryAt(byId[a], i)
       const sq = doc.squashed[i]
       if (sq !== undefined) tryAt(this.#byFirst.get(sq), i)
-      const st = view.stems?.[i]
-      if (st !== undefined && st !== t) tryAt(this.#byFirst.get(st), i)
-      for (const p of this.#prefixFirst) if (wordAt(i, p.words[0] as PhraseWord)) tryPhrase(p, i)
+      if (stemIds !== undefined) {
+        const b = stemIds[i] as number
+        if (b >= 0 && (stems as readonly string[])[i] !== t) tryAt(byId[b], i)
+      }
+      if (prefixes && (this.#keys.prefixHit(t) || (sq !== undefined && this.#keys.prefixHit(sq)))) {
+        for (const p of this.#prefixFirst) if (wordAt(i, p.words[0] as PhraseWord)) tryPhrase(p, i)
+      }
     }
     // only the regexes whose literal requirement holds in the text run (one scan for all matchers): those
     // that need a literal that was found, checked in full, in rule order

@@ -5,8 +5,10 @@ import type { Logger } from '../shared/logger.ts'
 import type { RepoClient } from '../shared/repo-client.ts'
 import type { FeedgenConfig } from './config.ts'
 import type { FeedgenDb } from './db/schema.ts'
+import type { FeedChanges } from './feeds/changes.ts'
 import type { FeedDefinition } from './feeds/definitions.ts'
 import type { FeedMatcher } from './feeds/matcher.ts'
+import type { FeedPageCache } from './feeds/page-cache.ts'
 
 /** Everything a route needs, built once from the config. */
 export interface AppContext {
@@ -25,4 +27,8 @@ export interface AppContext {
   firehose: FirehoseConsumer
   logger: Logger
   now: () => number
+  /** committed changes per feed (the writers report them; the page cache reads them) */
+  feedChanges: FeedChanges
+  /** pages served from memory; absent in a process that does not write (`--role api`), which reads every page from the database */
+  pageCache: FeedPageCache | undefined
 }

@@ -9,10 +9,12 @@ import type { FeedgenConfig } from './config.ts'
 import type { AppContext } from './context.ts'
 import { migrations } from './db/migrations/index.ts'
 import type { FeedgenDb, FeedgenSchema } from './db/schema.ts'
+import { FeedChanges } from './feeds/changes.ts'
 import { DEFAULT_BACKFILL_WINDOW_MS } from './feeds/definitions.ts'
 import { ListSync } from './feeds/list-sync.ts'
 import { FeedMatcher } from './feeds/matcher.ts'
 import { Membership } from './feeds/membership.ts'
+import { FeedPageCache } from './feeds/page-cache.ts'
 import { Backfiller } from './indexer/backfill.ts'
 import type { BatchEffects } from './indexer/context.ts'
 import { Indexer } from './indexer/index.ts'
@@ -101,6 +103,11 @@ export class FeedgenService implements AsyncDisposable {
     await membership.load(writer.db)
     const matcher = new FeedMatcher(feeds, membership)
 
+    // writes in this process report the feeds they changed; a process that only serves (--role api)
+    // sees no writes, so it reads every page from the database
+    const feedChanges = new FeedChanges()
+    // (on PostgreSQL, API processes may write readers' "show less" choices: those are then read per request)
+    const pageCache = cfg.role === 'api' ? undefined : new FeedPageCache(reader.db, feedChanges, { cacheMutes: writer.kind === 'sqlite' })
     const windowMs = Math.max(...feeds.map((f) => f.wellbeing.windowMs ?? DEFAULT_BACKFILL_WINDOW_MS))
     const backfiller = new Backfiller({
       db: writer.db,
@@ -111,14 +118,15 @@ export class FeedgenService implements AsyncDisposable {
       now,
       windowMs,
       reposts: feeds.some((f) => f.reposts),
+      feedChanges,
     })
     let listSync: ListSync
     const onEffects = (effects: BatchEffects) => {
       if (effects.joined.size > 0) backfiller.wake()
       for (const list of effects.changedLists) listSync.schedule(list)
     }
-    listSync = new ListSync({ db: writer.db, membership, matcher, repoClient, logger: subsystemLogger('feedgen:lists'), now, onEffects })
-    const indexer = new Indexer({ db: writer.db, matcher, membership, logger: subsystemLogger('feedgen:indexer'), now, onEffects, isolateOnError: writer.kind === 'postgres' })
+    listSync = new ListSync({ db: writer.db, membership, matcher, repoClient, logger: subsystemLogger('feedgen:lists'), now, onEffects, feedChanges })
+    const indexer = new Indexer({ db: writer.db, matcher, membership, logger: subsystemLogger('feedgen:indexer'), now, onEffects, feedChanges, isolateOnError: writer.kind === 'postgres' })
     const firehose = new FirehoseConsumer({
       service: cfg.firehose.url,
       collections: Indexer.collections,
@@ -139,6 +147,8 @@ export class FeedgenService implements AsyncDisposable {
       firehose,
       logger,
       now,
+      feedChanges,
+      pageCache,
     }
     const labelerDids = [...new Set(feeds.flatMap((f) => f.exclude.labels.map((l) => l.labeler)))]
     const labelers = labelerDids.map(
@@ -150,6 +160,8 @@ export class FeedgenService implements AsyncDisposable {
           logger: subsystemLogger('feedgen:labels'),
           minBackoffMs: opts.firehose?.minBackoffMs,
           maxBackoffMs: opts.firehose?.maxBackoffMs,
+          // the feeds that exclude this labeler's labels
+          onCommit: () => feedChanges.labelsChanged(feeds.filter((f) => f.exclude.labels.some((l) => l.labeler === did)).map((f) => f.id)),
         }),
     )
     const server = new HttpServer(subsystemLogger('feedgen:http'))

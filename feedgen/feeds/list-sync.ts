@@ -1,6 +1,7 @@
 import type { Logger } from '../../shared/logger.ts'
 import type { RepoClient } from '../../shared/repo-client.ts'
 import type { FeedgenDb } from '../db/schema.ts'
+import type { FeedChanges } from './changes.ts'
 import { BatchEffects, COLLECTIONS, type IndexContext } from '../indexer/context.ts'
 import { memberJoined } from '../indexer/listitem.ts'
 import { rematchAuthor } from '../indexer/rematch.ts'
@@ -15,6 +16,8 @@ export interface ListSyncDeps {
   logger: Logger
   now: () => number
   onEffects: (effects: BatchEffects) => void
+  /** told after each commit which feeds changed (the page cache's versions) */
+  feedChanges?: FeedChanges
 }
 
 /**
@@ -115,6 +118,7 @@ export class ListSync {
       await membership.load(db)
       throw err
     }
+    this.#deps.feedChanges?.apply(effects)
     logger.info({ list, members: membership.members(list).length, added, removed }, 'list read from its PDS')
     if (effects.joined.size > 0) this.#deps.onEffects(effects)
   }

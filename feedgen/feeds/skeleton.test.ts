@@ -12,7 +12,9 @@ import type { FeedItemTable } from '../db/tables/feed-item.ts'
 import { parseFeedsFile, type FeedDefinition } from './definitions.ts'
 import { FeedMatcher } from './matcher.ts'
 import { Membership } from './membership.ts'
-import { candidateConditions, feedState, readSkeleton, type SkeletonItem } from './skeleton.ts'
+import { FeedChanges } from './changes.ts'
+import { FeedPageCache } from './page-cache.ts'
+import { candidateConditions, feedState, readSkeleton, type ReadOptions, type SkeletonItem, type SkeletonPage } from './skeleton.ts'
 
 // The read path against a reference written from the README's list of policies: a feed of ~1,500
 // items (a few prolific authors, reposts, shared timestamps, labels, inactive accounts, a reader's
@@ -177,11 +179,14 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true })
 })
 
-async function readAll(feed: FeedDefinition, limit: number, reader: string | undefined): Promise<SkeletonItem[][]> {
+type Reader = (feed: FeedDefinition, opts: ReadOptions) => Promise<SkeletonPage>
+const fromDb: Reader = (feed, opts) => readSkeleton(h.db, feed, opts)
+
+async function readAll(feed: FeedDefinition, limit: number, reader: string | undefined, read: Reader = fromDb): Promise<SkeletonItem[][]> {
   const pages: SkeletonItem[][] = []
   let cursor: string | undefined
   for (let i = 0; i < 2000; i++) {
-    const page = await readSkeleton(h.db, feed, { limit, cursor, now: NOW, reader })
+    const page = await read(feed, { limit, cursor, now: NOW, reader })
     pages.push(page.feed)
     if (!page.cursor) return pages
     cursor = page.cursor
@@ -189,7 +194,26 @@ async function readAll(feed: FeedDefinition, limit: number, reader: string | und
   throw new Error('the feed did not end')
 }
 
-describe('readSkeleton against the reference', () => {
+// the page cache must serve exactly the same pages; a fresh cache for every pass, and one kept across
+// passes (rows read for one reader reused for the next)
+const sharedCache = () => {
+  let cache: FeedPageCache | undefined
+  return (): Reader => {
+    cache ??= new FeedPageCache(h.db, new FeedChanges(), { cacheMutes: true })
+    const c = cache
+    return (feed, opts) => c.read(feed, opts)
+  }
+}
+const readers: [string, () => Reader][] = [
+  ['readSkeleton', () => fromDb],
+  ['FeedPageCache, fresh', () => {
+    const c = new FeedPageCache(h.db, new FeedChanges(), { cacheMutes: true })
+    return (feed, opts) => c.read(feed, opts)
+  }],
+  ['FeedPageCache, kept', sharedCache()],
+]
+
+describe.each(readers)('%s against the reference', (_name, makeReader) => {
   for (const feed of [capFeed, plainFeed]) {
     for (const reader of [undefined, READER]) {
       test(`${feed.id}, ${reader ? 'a reader with "show less" choices' : 'anonymous'}: every page, for limits 1, 7, 30 and 100`, async () => {
@@ -199,7 +223,7 @@ describe('readSkeleton against the reference', () => {
         const state = feedState(feed, NOW)
         expect(items.some((x) => x.feed === feed.id && x.sort_at < (state.releasedBefore as number) && x.indexed_at >= (state.releasedBefore as number))).toBe(true)
         for (const limit of [1, 7, 30, 100]) {
-          const pages = await readAll(feed, limit, reader)
+          const pages = await readAll(feed, limit, reader, makeReader())
           const all = pages.flat()
           for (const p of pages) expect(p.length).toBeLessThanOrEqual(limit)
           const pins = all.filter((x) => x.reason?.$type === 'app.bsky.feed.defs#skeletonReasonPin')
@@ -242,5 +266,79 @@ describe('explain: the per-author verdict', () => {
     // the data has capped posts and posts within the cap
     expect(blocked).toBeGreaterThan(20)
     expect(blocked).toBeLessThan(posts.length - 20)
+  })
+})
+
+describe('FeedPageCache: pages held in memory change when the feed can change', () => {
+  const pagesAt = async (read: Reader, feed: FeedDefinition, now: number, reader?: string) => {
+    const out: SkeletonItem[][] = []
+    let cursor: string | undefined
+    for (let i = 0; i < 200; i++) {
+      const page = await read(feed, { limit: 30, cursor, now, reader })
+      out.push(page.feed)
+      if (!page.cursor) return out
+      cursor = page.cursor
+    }
+    throw new Error('the feed did not end')
+  }
+
+  test('at the next release moment, quiet-hours boundary and window edge (no write in between)', async () => {
+    const cache = new FeedPageCache(h.db, new FeedChanges(), { cacheMutes: true })
+    const read: Reader = (feed, opts) => cache.read(feed, opts)
+    for (const feed of [capFeed, plainFeed]) {
+      const at21 = await pagesAt(read, feed, NOW)
+      expect(at21).toEqual(await pagesAt(fromDb, feed, NOW))
+      // 05:59:59.999 local: the same release; the window has moved on by nine hours
+      const before = Date.UTC(2026, 2, 11, 5, 0) - 1
+      expect(await pagesAt(read, feed, before)).toEqual(await pagesAt(fromDb, feed, before))
+      // 06:00 local, the next release: the items indexed since 18:00 come in
+      const release = Date.UTC(2026, 2, 11, 5, 0)
+      const later = await pagesAt(read, feed, release)
+      expect(later).toEqual(await pagesAt(fromDb, feed, release))
+      expect(later.flat().length).toBeGreaterThan(0)
+      expect(later).not.toEqual(await pagesAt(fromDb, feed, before))
+    }
+  })
+
+  test('a label that expires lets its post back in at that moment; a change reported by a writer shows at once', async () => {
+    const changes = new FeedChanges()
+    const cache = new FeedPageCache(h.db, changes, { cacheMutes: true })
+    const read: Reader = (feed, opts) => cache.read(feed, opts)
+    const first = (await read(plainFeed, { limit: 5, now: NOW })).feed[0]?.post as string
+    expect(first).toBeDefined()
+    // a label that expires a second from now hides the post until then
+    await h.db.insertInto('feed_label').values({ src: LABELER, uri: first, val: 'pro-ed', exp_at: NOW + 1000, cts: new Date(NOW).toISOString() }).execute()
+    try {
+      // not reported yet: the page in memory is still the old one (what a write in another process would do)
+      expect((await read(plainFeed, { limit: 5, now: NOW })).feed[0]?.post).toBe(first)
+      changes.labelsChanged([plainFeed.id])
+      expect((await read(plainFeed, { limit: 5, now: NOW })).feed.map((i) => i.post)).not.toContain(first)
+      expect((await read(plainFeed, { limit: 5, now: NOW + 999 })).feed.map((i) => i.post)).not.toContain(first)
+      expect((await read(plainFeed, { limit: 5, now: NOW + 1000 })).feed[0]?.post).toBe(first)
+    } finally {
+      await h.db.deleteFrom('feed_label').where('uri', '=', first).where('exp_at', '=', NOW + 1000).execute()
+    }
+  })
+
+  test("a reader's show-less choice shows on their next page once forgotten; other readers keep theirs", async () => {
+    const cache = new FeedPageCache(h.db, new FeedChanges(), { cacheMutes: true })
+    const read: Reader = (feed, opts) => cache.read(feed, opts)
+    const before = await pagesAt(read, capFeed, NOW, READER)
+    const someone = authors[12] as string
+    expect(before.flat().some((i) => i.post.includes(someone))).toBe(true)
+    await h.db.insertInto('reader_mute').values({ feed: 'cap', reader: READER, author: someone, created_at: NOW }).execute()
+    try {
+      cache.forgetMutes('cap', READER)
+      mutes.push({ feed: 'cap', author: someone })
+      const after = await pagesAt(read, capFeed, NOW, READER)
+      expect(after.flat().some((i) => i.post.includes(someone) && !i.reason)).toBe(false)
+      expect(after).toEqual(await pagesAt(fromDb, capFeed, NOW, READER))
+      const want = expected(capFeed, READER).map((x) => x.uri)
+      expect(after.flat().filter((x) => x.reason?.$type !== 'app.bsky.feed.defs#skeletonReasonPin').map((x) => (x.reason && 'repost' in x.reason ? x.reason.repost : x.post))).toEqual(want)
+      expect(await pagesAt(read, capFeed, NOW)).toEqual(await pagesAt(fromDb, capFeed, NOW))
+    } finally {
+      mutes.pop()
+      await h.db.deleteFrom('reader_mute').where('reader', '=', READER).where('author', '=', someone).execute()
+    }
   })
 })

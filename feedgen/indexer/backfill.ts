@@ -3,6 +3,7 @@ import type { RepoClient, ListedRecord } from '../../shared/repo-client.ts'
 import type { FeedgenDb } from '../db/schema.ts'
 import type { FeedMatcher } from '../feeds/matcher.ts'
 import type { Membership } from '../feeds/membership.ts'
+import type { FeedChanges } from '../feeds/changes.ts'
 import { BatchEffects, COLLECTIONS, parseCreatedAt, type IndexContext } from './context.ts'
 import { indexPost } from './post.ts'
 import { indexRepost } from './repost.ts'
@@ -18,6 +19,8 @@ export interface BackfillDeps {
   windowMs: number
   /** also fetch reposts (some feed shows reposts) */
   reposts: boolean
+  /** told after each commit which feeds changed (the page cache's versions) */
+  feedChanges?: FeedChanges
 }
 
 const MAX_ATTEMPTS = 12
@@ -137,6 +140,7 @@ export class Backfiller {
       }
       for (const r of reposts) await indexRepost(trx, ctx, { uri: r.uri, reposter: did, record: r.value })
     })
+    this.#deps.feedChanges?.apply(ctx.effects)
     this.#deps.logger.info({ did, fetched: posts.length, stored }, 'fetched recent posts of a new member')
     return stored
   }

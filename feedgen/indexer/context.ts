@@ -7,6 +7,10 @@ export class BatchEffects {
   readonly joined = new Set<string>()
   /** configured lists that changed: re-read from the owner's PDS */
   readonly changedLists = new Set<string>()
+  /** feeds whose items changed (the page cache drops their pages after the commit) */
+  readonly feeds = new Set<string>()
+  /** set when a change may touch any feed (account status, list membership) */
+  allFeeds = false
 }
 
 export interface IndexContext {

@@ -3,6 +3,7 @@ import { isPostgresStatementError, isTransientDbError } from '../../shared/db/in
 import type { FirehoseEvent, RepoOp } from '../../shared/firehose/events.ts'
 import type { Logger } from '../../shared/logger.ts'
 import type { FeedgenDb, FeedgenTx } from '../db/schema.ts'
+import type { FeedChanges } from '../feeds/changes.ts'
 import type { FeedMatcher } from '../feeds/matcher.ts'
 import type { Membership } from '../feeds/membership.ts'
 import { indexAccount } from './account.ts'
@@ -19,6 +20,8 @@ export interface IndexerDeps {
   membership: Membership
   logger: Logger
   now: () => number
+  /** told after a batch commits which feeds it changed (the page cache's versions) */
+  feedChanges?: FeedChanges
   /** called after a batch commits with what it changed */
   onEffects?: (effects: BatchEffects) => void
   /**
@@ -75,6 +78,7 @@ export class Indexer {
       await membership.load(db)
       throw err
     }
+    this.#deps.feedChanges?.apply(effects)
     if (effects.joined.size > 0 || effects.changedLists.size > 0) this.#deps.onEffects?.(effects)
   }
 
@@ -96,7 +100,7 @@ export class Indexer {
         }
         return
       case 'account':
-        return await indexAccount(trx, evt, ctx.now())
+        return await indexAccount(trx, evt, ctx.now(), ctx.effects)
       default:
         return
     }
@@ -106,12 +110,12 @@ export class Indexer {
     const del = op.action === 'delete'
     switch (op.collection) {
       case COLLECTIONS.post:
-        if (del) return await deletePost(trx, op.uri)
+        if (del) return await deletePost(trx, op.uri, ctx.effects)
         if (!op.record || !op.cid) return
         await indexPost(trx, ctx, { uri: op.uri, cid: op.cid, author: did, record: op.record }, op.action === 'update')
         return
       case COLLECTIONS.repost:
-        if (del) return await deleteRepost(trx, op.uri)
+        if (del) return await deleteRepost(trx, op.uri, ctx.effects)
         if (op.record) await indexRepost(trx, ctx, { uri: op.uri, reposter: did, record: op.record })
         return
       case COLLECTIONS.listitem:

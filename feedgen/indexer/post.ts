@@ -1,7 +1,7 @@
 import type { FeedMatch, PostFacts } from '../feeds/matcher.ts'
 import { extractTags } from '../feeds/text.ts'
 import type { FeedgenTx } from '../db/schema.ts'
-import { parseCreatedAt, type IndexContext } from './context.ts'
+import { parseCreatedAt, type BatchEffects, type IndexContext } from './context.ts'
 
 export interface PostInput {
   uri: string
@@ -32,7 +32,7 @@ export function postFacts(author: string, record: Record<string, unknown>): Post
 export async function indexPost(trx: FeedgenTx, ctx: IndexContext, input: PostInput, update: boolean): Promise<FeedMatch[]> {
   const facts = postFacts(input.author, input.record)
   const matches = ctx.matcher.match(facts)
-  if (update) await removePostItems(trx, input.uri, false)
+  if (update) await removePostItems(trx, input.uri, false, ctx.effects)
   if (matches.length === 0) {
     if (update) await trx.deleteFrom('post').where('uri', '=', input.uri).execute()
     return matches
@@ -75,17 +75,18 @@ export async function indexPost(trx: FeedgenTx, ctx: IndexContext, input: PostIn
     )
     .onConflict((oc) => oc.columns(['feed', 'uri']).doNothing())
     .execute()
+  for (const m of matches) ctx.effects.feeds.add(m.feed)
   return matches
 }
 
 /** Removes a post's own feed items (and, with `withReposts`, reposts of it too). */
-export async function removePostItems(trx: FeedgenTx, uri: string, withReposts: boolean): Promise<void> {
+export async function removePostItems(trx: FeedgenTx, uri: string, withReposts: boolean, effects: BatchEffects): Promise<void> {
   let q = trx.deleteFrom('feed_item').where('post_uri', '=', uri)
   if (!withReposts) q = q.where('reposter', 'is', null)
-  await q.execute()
+  for (const r of await q.returning('feed').execute()) effects.feeds.add(r.feed)
 }
 
-export async function deletePost(trx: FeedgenTx, uri: string): Promise<void> {
+export async function deletePost(trx: FeedgenTx, uri: string, effects: BatchEffects): Promise<void> {
   await trx.deleteFrom('post').where('uri', '=', uri).execute()
-  await removePostItems(trx, uri, true)
+  await removePostItems(trx, uri, true, effects)
 }

@@ -6,6 +6,7 @@ import type { IndexContext } from './context.ts'
  * feeds they no longer belong to go, items for feeds they now match come in.
  */
 export async function rematchAuthor(trx: FeedgenTx, ctx: IndexContext, did: string): Promise<void> {
+  ctx.effects.allFeeds = true
   const posts = await trx.selectFrom('post').selectAll().where('author', '=', did).execute()
   for (const p of posts) {
     const matches = ctx.matcher.match({

@@ -1,6 +1,6 @@
 import { AtUri } from '@atproto/syntax'
 import type { FeedgenTx } from '../db/schema.ts'
-import { parseCreatedAt, type IndexContext } from './context.ts'
+import { parseCreatedAt, type BatchEffects, type IndexContext } from './context.ts'
 
 /** A repost by an included author shows the reposted post in feeds with `reposts: true`. */
 export async function indexRepost(
@@ -38,8 +38,10 @@ export async function indexRepost(
     )
     .onConflict((oc) => oc.columns(['feed', 'uri']).doNothing())
     .execute()
+  for (const m of matches) ctx.effects.feeds.add(m.feed)
 }
 
-export async function deleteRepost(trx: FeedgenTx, uri: string): Promise<void> {
-  await trx.deleteFrom('feed_item').where('uri', '=', uri).where('reposter', 'is not', null).execute()
+export async function deleteRepost(trx: FeedgenTx, uri: string, effects: BatchEffects): Promise<void> {
+  const gone = await trx.deleteFrom('feed_item').where('uri', '=', uri).where('reposter', 'is not', null).returning('feed').execute()
+  for (const r of gone) effects.feeds.add(r.feed)
 }

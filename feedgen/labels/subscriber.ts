@@ -40,8 +40,12 @@ export class LabelSubscriber {
   #identity: LabelerIdentity | undefined
   readonly metrics: LabelSubscriberMetrics = { connected: false, labels: 0, rejected: 0, reconnects: 0, lastSeq: undefined }
 
-  constructor(opts: { did: string; db: FeedgenDb; idResolver: IdResolver; logger: Logger; minBackoffMs?: number; maxBackoffMs?: number }) {
+  readonly #onCommit: (() => void) | undefined
+
+  /** `onCommit` is called after every transaction that changed the stored labels (the page cache drops pages). */
+  constructor(opts: { did: string; db: FeedgenDb; idResolver: IdResolver; logger: Logger; minBackoffMs?: number; maxBackoffMs?: number; onCommit?: () => void }) {
     this.did = opts.did
+    this.#onCommit = opts.onCommit
     this.#db = opts.db
     this.#idResolver = opts.idResolver
     this.#logger = opts.logger.child({ labeler: opts.did })
@@ -150,6 +154,7 @@ export class LabelSubscriber {
           await trx.deleteFrom('feed_label').where('src', '=', this.did).execute()
           await saveCursor(trx, this.cursorId, 0)
         })
+        this.#onCommit?.()
       }
       return
     }
@@ -184,6 +189,7 @@ export class LabelSubscriber {
       }
       await saveCursor(trx, this.cursorId, seq)
     })
+    if (accepted.length > 0) this.#onCommit?.()
     this.metrics.labels += accepted.length
     this.metrics.lastSeq = seq
   }

@@ -31,7 +31,8 @@ export default function register(server: HttpServer, ctx: AppContext): void {
     // anonymous requests are served; a token that is present must be valid
     const auth = await ctx.authVerifier.verifyOptional(req.headers.authorization, NSID)
     try {
-      const page = await readSkeleton(ctx.readDb, feed, { limit, cursor: cursor === '' ? undefined : cursor, now: ctx.now(), reader: auth?.did })
+      const opts = { limit, cursor: cursor === '' ? undefined : cursor, now: ctx.now(), reader: auth?.did }
+      const page = ctx.pageCache ? await ctx.pageCache.read(feed, opts) : await readSkeleton(ctx.readDb, feed, opts)
       return { json: page }
     } catch (err) {
       if (err instanceof InvalidCursorError) throw new InvalidRequestError('malformed cursor')

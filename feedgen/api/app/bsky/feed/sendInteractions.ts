@@ -62,6 +62,7 @@ export default function register(server: HttpServer, ctx: AppContext): void {
           }
         }
       })
+      for (const c of changes) ctx.pageCache?.forgetMutes(c.feed, reader)
     }
     return { json: {} }
   })

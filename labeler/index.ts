@@ -35,14 +35,17 @@ export class LabelerService implements AsyncDisposable {
   readonly ctx: LabelerContext
   readonly store: LabelStore
   readonly classifier: Classifier
+  /** subscribeLabels: catch-up and live delivery (its `stats` count shared blocks, encodings, drain waits) */
+  readonly outbox: LabelOutbox
   readonly #server: HttpServer
   #started = false
 
-  private constructor(cfg: LabelerConfig, ctx: LabelerContext, classifier: Classifier, server: HttpServer) {
+  private constructor(cfg: LabelerConfig, ctx: LabelerContext, classifier: Classifier, server: HttpServer, outbox: LabelOutbox) {
     this.cfg = cfg
     this.ctx = ctx
     this.store = ctx.store
     this.classifier = classifier
+    this.outbox = outbox
     this.#server = server
   }
 
@@ -65,12 +68,13 @@ export class LabelerService implements AsyncDisposable {
     const authVerifier = new LabelerAuthVerifier(cfg.did, idResolver)
     const ctx: LabelerContext = { cfg, store, firehose, logger, moderation, authVerifier }
     const server = new HttpServer(subsystemLogger('labeler:http'))
-    registerRoutes(server, ctx, new LabelOutbox(store, subsystemLogger('labeler:outbox')), { adminPassword: secrets.adminPassword })
+    const outbox = new LabelOutbox(store, subsystemLogger('labeler:outbox'))
+    registerRoutes(server, ctx, outbox, { adminPassword: secrets.adminPassword })
     logger.info(
       { did: cfg.did, key: keypair.did(), rules: classifier.rulesVersion, admin: secrets.adminPassword ? 'on' : 'off (LABELER_ADMIN_PASSWORD unset)' },
       'labeler ready',
     )
-    return new LabelerService(cfg, ctx, classifier, server)
+    return new LabelerService(cfg, ctx, classifier, server, outbox)
   }
 
   get port(): number {

@@ -1,6 +1,8 @@
 import type { FirehoseEvent } from '../../shared/firehose/events.ts'
 import type { Logger } from '../../shared/logger.ts'
 import type { Classifier } from '../classify/index.ts'
+import { fileReviewSuggestions, type ReviewSuggestion } from '../moderation/classifier-review.ts'
+import type { LabelerTx } from '../db/schema.ts'
 import type { LabelInput, LabelStore } from './store.ts'
 
 export const FIREHOSE_CURSOR_ID = 'firehose'
@@ -12,6 +14,8 @@ export const POST_COLLECTION = 'app.bsky.feed.post'
  * re-classified (labels that no longer apply are negated); a deleted post's labels are negated.
  * Manual decisions win: a value a moderator negated is not applied again (LabelStore.apply skips it
  * for automatic writes), and an edit only negates automatic labels, never a moderator's.
+ * The learned layer's review suggestions (labels it does not give on its own) become reports in the
+ * review queue, in the same transaction (moderation/classifier-review.ts).
  */
 export class AutoLabeler {
   readonly #store: LabelStore
@@ -32,6 +36,7 @@ export class AutoLabeler {
 
   async handleBatch(events: FirehoseEvent[], cursor: number): Promise<void> {
     const inputs: LabelInput[] = []
+    const reviews: ReviewSuggestion[] = []
     // @NOTE the batch is written at the end, in one transaction: a delete or an edit later in the same
     // batch (a post deleted right after it was made, seen together after a restart) must also see the
     // labels decided earlier in the batch, not only those already in the store
@@ -43,7 +48,7 @@ export class AutoLabeler {
         try {
           let decided: LabelInput[] = []
           if (op.action === 'delete') decided = await this.#negateAll(op.uri, pending)
-          else if (op.record && op.cid) decided = await this.#classify(op.uri, op.cid, op.record, op.action === 'update', pending)
+          else if (op.record && op.cid) decided = await this.#classify(op.uri, op.cid, op.record, op.action === 'update', pending, reviews)
           inputs.push(...decided)
           if (decided.length > 0) pending.set(op.uri, [...(pending.get(op.uri) ?? []), ...decided])
         } catch (err) {
@@ -51,7 +56,8 @@ export class AutoLabeler {
         }
       }
     }
-    await this.#store.apply(inputs, { cursor: { id: FIREHOSE_CURSOR_ID, seq: cursor }, automatic: true })
+    const within = reviews.length === 0 ? undefined : async (trx: LabelerTx) => void (await fileReviewSuggestions(trx, this.#store.src, reviews, Date.now()))
+    await this.#store.apply(inputs, { cursor: { id: FIREHOSE_CURSOR_ID, seq: cursor }, automatic: true, ...(within ? { within } : {}) })
   }
 
   /** The labels in force on `uri`: the store's, with the decisions pending in this batch on top. */
@@ -66,13 +72,21 @@ export class AutoLabeler {
     return [...state.values()]
   }
 
-  async #classify(uri: string, cid: string, record: Record<string, unknown>, update: boolean, pending: Map<string, LabelInput[]>): Promise<LabelInput[]> {
+  async #classify(
+    uri: string,
+    cid: string,
+    record: Record<string, unknown>,
+    update: boolean,
+    pending: Map<string, LabelInput[]>,
+    reviews: ReviewSuggestion[],
+  ): Promise<LabelInput[]> {
     const text = typeof record.text === 'string' ? record.text : ''
     const langs = Array.isArray(record.langs) ? record.langs.filter((l): l is string => typeof l === 'string') : undefined
     const result = this.#classifier.classify({ text, langs, alt: altTexts(record.embed), tags: tagFacets(record) })
     const out: LabelInput[] = []
     if (this.#langs.size === 0 || this.#langs.has(result.lang)) {
       for (const d of result.labels) out.push({ uri, cid, val: d.val, reasons: d.reasons })
+      if (result.review !== undefined) reviews.push({ uri, cid, labels: result.review.map((d) => ({ val: d.val, score: d.score, reasons: d.reasons })) })
     }
     if (update) {
       // labels of the earlier version that the edited post no longer earns

@@ -109,6 +109,11 @@ export class LabelStore {
     this.#retainEvents = opts.retainEvents
   }
 
+  /** the labeler's DID: `src` of every label it issues */
+  get src(): string {
+    return this.#src
+  }
+
   static async open(opts: LabelStoreOptions): Promise<LabelStore> {
     if (!isValidDid(opts.src)) throw new Error(`the labeler's DID (label src) must be a DID, got "${opts.src}"`)
     if (opts.retainEvents !== undefined && (!Number.isSafeInteger(opts.retainEvents) || opts.retainEvents < 1)) {

@@ -6,6 +6,7 @@ import { ReportQueue, type RateLimit } from './reports.ts'
 export { ModeratorActions, UnknownReportError, type ManualActionResult, type ManualLabelInput } from './actions.ts'
 export { appendAudit, listAudit, type AuditAction, type AuditEntry } from './audit.ts'
 export { checkAdminPassword } from './admin-auth.ts'
+export { CLASSIFIER_REASON_TYPE, CLASSIFIER_TOOL, fileReviewSuggestions, reviewReason, type ReviewSuggestion } from './classifier-review.ts'
 export { isAcceptedReasonType, isAppeal, REPORT_REASON_TYPES, REPORT_SUBJECT_TYPES } from './reasons.ts'
 export {
   InvalidReportError,

@@ -244,6 +244,30 @@ describe.each(endpoints.map((e) => [e.name, e] as const))('%s', (_name, ep) => {
     expect((await call(ep, `Bearer ${await sign(oldKey)}`)).status).toBe(401)
     expect((await call(ep, `Bearer ${await sign(fresh)}`)).status).toBe(200)
   })
+
+  test('a token accepted before (kept as verified until it expires) lets no changed copy through', async () => {
+    const token = await fromPds(reader, ep.aud(), ep.lxm)
+    expect((await call(ep, `Bearer ${token}`)).status).toBe(200)
+    expect((await call(ep, `Bearer ${token}`)).status).toBe(200)
+    const [h, p, s] = token.split('.') as [string, string, string]
+    const payload = JSON.parse(Buffer.from(p, 'base64url').toString()) as Record<string, unknown>
+    const sig = Buffer.from(s, 'base64url')
+    sig[10] = (sig[10] as number) ^ 1
+    const copies: [string, string, string][] = [
+      ['one bit of the signature', `${h}.${p}.${sig.toString('base64url')}`, 'BadJwtSignature'],
+      ['a longer exp', `${h}.${b64({ ...payload, exp: nowS() + 86_400 })}.${s}`, 'BadJwtSignature'],
+      ['another iss', `${h}.${b64({ ...payload, iss: other.did })}.${s}`, 'BadJwtSignature'],
+      ['another aud', `${h}.${b64({ ...payload, aud: 'did:web:elsewhere.test' })}.${s}`, 'BadJwtAudience'],
+    ]
+    for (const [what, copy, error] of copies) {
+      const res = await call(ep, `Bearer ${copy}`)
+      expect({ what, status: res.status, error: res.body.error }).toEqual({ what, status: 401, error })
+    }
+    // the same token at another endpoint of the same service: its lxm is checked there
+    const elsewhere = endpoints.find((e) => e !== ep && e.aud() === ep.aud())
+    if (elsewhere) expect((await call(elsewhere, `Bearer ${token}`)).body.error).toBe('BadJwtLexiconMethod')
+    expect((await call(ep, `Bearer ${token}`)).status).toBe(200)
+  })
 })
 
 test('tokens minted by the PDS for a few seconds are refused at every endpoint once they have expired', async () => {

@@ -1,7 +1,9 @@
 /**
  * Which feeds' stored contents changed, as counters that only grow. Writers report after their
- * transaction commits (`touch`), so a reader that sees an unchanged version knows that nothing it read
- * before has changed since. The page cache (`page-cache.ts`) keys its pages on these versions.
+ * transaction commits, so a reader that sees an unchanged version knows that nothing it read before
+ * has changed since. The page cache (`page-cache.ts`) keys its pages on these versions; for changes of
+ * single items (a post or repost written or deleted) it reads just those items again instead of the
+ * whole page.
  * @NOTE only writes made in this process are seen: a process that serves without ingesting
  * (`--role api`) must not cache pages.
  */
@@ -9,20 +11,57 @@ export class FeedChanges {
   #clock = 0
   #allAt = 0
   #labels = 0
-  readonly #at = new Map<string, number>()
+  readonly #feeds = new Map<string, FeedLog>()
 
   /** The feed's version: it grows after every committed write that may change what the feed shows. */
   version(feed: string): number {
-    const at = this.#at.get(feed) ?? 0
+    const at = this.#feeds.get(feed)?.at ?? 0
     return at > this.#allAt ? at : this.#allAt
   }
 
-  /** After a commit that changed these feeds' items. */
-  touch(feeds: Iterable<string>): void {
-    const set = new Set(feeds)
-    if (set.size === 0) return
+  /**
+   * The item URIs changed in the feed after version `since` (up to its current version), or undefined
+   * when something else changed too (labels, accounts, list membership) or the log no longer reaches back.
+   */
+  itemsSince(feed: string, since: number): Set<string> | undefined {
+    if (this.#allAt > since) return undefined
+    const log = this.#feeds.get(feed)
+    if (!log || log.at <= since) return new Set()
+    if (log.opaqueAt > since || log.droppedAt > since) return undefined
+    const out = new Set<string>()
+    for (let i = log.changes.length - 1; i >= 0; i--) {
+      const c = log.changes[i] as ItemChange
+      if (c.v <= since) break
+      for (const uri of c.uris) out.add(uri)
+    }
+    return out
+  }
+
+  /** After a commit that wrote or deleted these items (feed → item URIs). */
+  touchItems(items: ReadonlyMap<string, ReadonlySet<string>>): void {
+    if (items.size === 0) return
     const v = ++this.#clock
-    for (const f of set) this.#at.set(f, v)
+    for (const [feed, uris] of items) {
+      const log = this.#log(feed)
+      log.at = v
+      log.changes.push({ v, uris: [...uris] })
+      if (log.changes.length > MAX_LOGGED_CHANGES) log.droppedAt = (log.changes.shift() as ItemChange).v
+    }
+  }
+
+  /** After a commit that changed these feeds in some other way. */
+  touch(feeds: Iterable<string>): void {
+    const v = ++this.#clock
+    for (const f of feeds) {
+      const log = this.#log(f)
+      log.at = v
+      log.opaqueAt = v
+    }
+  }
+
+  /** After a commit that may have changed any feed (account status, list membership, …). */
+  touchAll(): void {
+    this.#allAt = ++this.#clock
   }
 
   /** Grows after every commit that changed the stored labels. */
@@ -36,14 +75,32 @@ export class FeedChanges {
     this.touch(feeds)
   }
 
-  /** After a commit that may have changed any feed (account status, list membership, …). */
-  touchAll(): void {
-    this.#allAt = ++this.#clock
+  /** Reports what a writer's transaction changed (see `BatchEffects`). */
+  apply(effects: { items: ReadonlyMap<string, ReadonlySet<string>>; feeds: ReadonlySet<string>; allFeeds: boolean }): void {
+    if (effects.allFeeds) return this.touchAll()
+    this.touchItems(effects.items)
+    if (effects.feeds.size > 0) this.touch(effects.feeds)
   }
 
-  /** Reports what a writer's batch changed (see `BatchEffects`). */
-  apply(effects: { feeds: ReadonlySet<string>; allFeeds: boolean }): void {
-    if (effects.allFeeds) this.touchAll()
-    else this.touch(effects.feeds)
+  #log(feed: string): FeedLog {
+    let log = this.#feeds.get(feed)
+    if (!log) this.#feeds.set(feed, (log = { at: 0, opaqueAt: 0, droppedAt: 0, changes: [] }))
+    return log
   }
+}
+
+const MAX_LOGGED_CHANGES = 256
+
+interface ItemChange {
+  v: number
+  uris: string[]
+}
+
+interface FeedLog {
+  at: number
+  /** the last change that was not one of items */
+  opaqueAt: number
+  /** the newest change no longer in `changes` */
+  droppedAt: number
+  changes: ItemChange[]
 }

@@ -342,3 +342,67 @@ describe('FeedPageCache: pages held in memory change when the feed can change', 
     }
   })
 })
+
+describe('FeedPageCache: written and deleted items are read again, the rest is kept', () => {
+  test('new items at the top, in the middle and far down, a deleted one and a repost: every page equals the database', async () => {
+    const changes = new FeedChanges()
+    const cache = new FeedPageCache(h.db, changes, { cacheMutes: true })
+    const read: Reader = (feed, opts) => cache.read(feed, opts)
+    const all = async (r: Reader, feed: FeedDefinition, reader?: string) => {
+      const out: SkeletonItem[][] = []
+      let cursor: string | undefined
+      for (let i = 0; i < 500; i++) {
+        const page = await r(feed, { limit: 25, cursor, now: NOW, reader })
+        out.push(page.feed)
+        if (!page.cursor) return out
+        cursor = page.cursor
+      }
+      throw new Error('the feed did not end')
+    }
+    // the capped feed's first page only: its rows in memory end early, so some changes fall after
+    // them; the plain feed read to its end: all its rows are in memory
+    await read(capFeed, { limit: 10, now: NOW })
+    await all(read, plainFeed)
+    const released = feedState(capFeed, NOW).releasedBefore as number
+    const prolific = authors[0] as string
+    const added: FeedItemTable[] = [
+      // the newest of an author who is already at the cap: pushes their oldest shown post out
+      { feed: 'cap', uri: `at://${prolific}/app.bsky.feed.post/zz-top`, post_uri: `at://${prolific}/app.bsky.feed.post/zz-top`, author: prolific, reposter: null, sort_at: released - 1000, indexed_at: released - 1000, reason: 'hashtag' },
+      // in the middle, and far down (after the rows read so far)
+      { feed: 'cap', uri: `at://${authors[20]}/app.bsky.feed.post/zz-mid`, post_uri: `at://${authors[20]}/app.bsky.feed.post/zz-mid`, author: authors[20] as string, reposter: null, sort_at: NOW - 8 * 3_600_000, indexed_at: NOW - 8 * 3_600_000, reason: 'hashtag' },
+      { feed: 'plain', uri: `at://${authors[21]}/app.bsky.feed.post/zz-low`, post_uri: `at://${authors[21]}/app.bsky.feed.post/zz-low`, author: authors[21] as string, reposter: null, sort_at: NOW - 22 * 3_600_000, indexed_at: NOW - 22 * 3_600_000, reason: 'hashtag' },
+      // outside the window, and one by an inactive account
+      { feed: 'plain', uri: `at://${authors[21]}/app.bsky.feed.post/zz-old`, post_uri: `at://${authors[21]}/app.bsky.feed.post/zz-old`, author: authors[21] as string, reposter: null, sort_at: NOW - 25 * 3_600_000, indexed_at: NOW - 25 * 3_600_000, reason: 'hashtag' },
+      { feed: 'plain', uri: `at://${authors[3]}/app.bsky.feed.post/zz-gone`, post_uri: `at://${authors[3]}/app.bsky.feed.post/zz-gone`, author: authors[3] as string, reposter: null, sort_at: NOW - 5 * 3_600_000, indexed_at: NOW - 5 * 3_600_000, reason: 'hashtag' },
+      // a repost by a muted author (hidden from READER) and one not yet released (hidden from all)
+      { feed: 'cap', uri: `at://${authors[1]}/app.bsky.feed.repost/zz-rp`, post_uri: `at://${authors[22]}/app.bsky.feed.post/x`, author: authors[22] as string, reposter: authors[1] as string, sort_at: released - 500, indexed_at: released - 500, reason: 'repost' },
+      { feed: 'cap', uri: `at://${authors[23]}/app.bsky.feed.post/zz-later`, post_uri: `at://${authors[23]}/app.bsky.feed.post/zz-later`, author: authors[23] as string, reposter: null, sort_at: released - 200, indexed_at: released + 200, reason: 'hashtag' },
+    ]
+    const before = await all(fromDb, capFeed)
+    const gone = before[0]?.find((i) => !i.reason)?.post as string
+    const goneRow = await h.db.selectFrom('feed_item').selectAll().where('feed', '=', 'cap').where('uri', '=', gone).executeTakeFirstOrThrow()
+    await h.db.insertInto('feed_item').values(added).execute()
+    await h.db.deleteFrom('feed_item').where('feed', '=', 'cap').where('uri', '=', gone).execute()
+    try {
+      const touched = new Map<string, Set<string>>()
+      for (const a of [...added, goneRow]) (touched.get(a.feed) ?? touched.set(a.feed, new Set()).get(a.feed))?.add(a.uri)
+      // not reported yet: the rows in memory are still the old ones
+      expect((await read(capFeed, { limit: 10, now: NOW })).feed).toEqual(before[0]?.slice(0, 10))
+      changes.touchItems(touched)
+      for (const feed of [capFeed, plainFeed]) {
+        for (const reader of [undefined, READER]) expect(await all(read, feed, reader)).toEqual(await all(fromDb, feed, reader))
+      }
+      const after = (await all(read, capFeed)).flat().map((i) => i.post)
+      expect(after).toContain(added[0]?.uri)
+      expect(after).not.toContain(gone)
+      expect(after).not.toContain(added[6]?.uri)
+      const plain = (await all(read, plainFeed)).flat().map((i) => i.post)
+      expect(plain).toContain(added[2]?.uri)
+      expect(plain).not.toContain(added[3]?.uri)
+      expect(plain).not.toContain(added[4]?.uri)
+    } finally {
+      await h.db.deleteFrom('feed_item').where('uri', 'in', added.map((a) => a.uri)).execute()
+      await h.db.insertInto('feed_item').values(goneRow).execute()
+    }
+  })
+})

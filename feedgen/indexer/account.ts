@@ -8,8 +8,16 @@ import type { BatchEffects } from './context.ts'
  */
 export async function indexAccount(trx: FeedgenTx, evt: AccountEvent, now: number, effects: BatchEffects): Promise<void> {
   const before = await trx.selectFrom('account_status').select('status').where('did', '=', evt.did).executeTakeFirst()
-  // pages change only when the account turns from active to inactive or back, and only if it has items
-  if ((before === undefined) === !evt.active && (await holdsItems(trx, evt.did))) effects.allFeeds = true
+  // pages change only when the account turns from active to inactive or back: those of the feeds that hold its items
+  if ((before === undefined) === !evt.active) {
+    const held = await trx
+      .selectFrom('feed_item')
+      .select('feed')
+      .distinct()
+      .where((eb) => eb.or([eb('author', '=', evt.did), eb('reposter', '=', evt.did)]))
+      .execute()
+    for (const r of held) effects.feeds.add(r.feed)
+  }
   if (evt.active) {
     if (before !== undefined) await trx.deleteFrom('account_status').where('did', '=', evt.did).execute()
     return
@@ -24,17 +32,10 @@ export async function indexAccount(trx: FeedgenTx, evt: AccountEvent, now: numbe
     const gone = await trx
       .deleteFrom('feed_item')
       .where((eb) => eb.or([eb('author', '=', evt.did), eb('reposter', '=', evt.did)]))
-      .returning('feed')
+      .returning(['feed', 'uri'])
       .execute()
-    for (const r of gone) effects.feeds.add(r.feed)
+    for (const r of gone) effects.item(r.feed, r.uri)
     await trx.deleteFrom('post').where('author', '=', evt.did).execute()
     await trx.deleteFrom('backfill').where('did', '=', evt.did).execute()
   }
-}
-
-/** Does any feed hold a post or a repost of this account? (two index-only probes) */
-async function holdsItems(trx: FeedgenTx, did: string): Promise<boolean> {
-  const own = await trx.selectFrom('feed_item').select('author').where('author', '=', did).limit(1).executeTakeFirst()
-  if (own) return true
-  return (await trx.selectFrom('feed_item').select('reposter').where('reposter', '=', did).limit(1).executeTakeFirst()) !== undefined
 }

@@ -7,10 +7,18 @@ export class BatchEffects {
   readonly joined = new Set<string>()
   /** configured lists that changed: re-read from the owner's PDS */
   readonly changedLists = new Set<string>()
-  /** feeds whose items changed (the page cache drops their pages after the commit) */
+  /** feed → the items written or deleted in it (the page cache reads them again after the commit) */
+  readonly items = new Map<string, Set<string>>()
+  /** feeds changed in other ways (an account with items there turned inactive or active again) */
   readonly feeds = new Set<string>()
-  /** set when a change may touch any feed (account status, list membership) */
+  /** set when a change may touch any feed (list membership) */
   allFeeds = false
+
+  item(feed: string, uri: string): void {
+    let uris = this.items.get(feed)
+    if (!uris) this.items.set(feed, (uris = new Set()))
+    uris.add(uri)
+  }
 }
 
 export interface IndexContext {

@@ -75,7 +75,7 @@ export async function indexPost(trx: FeedgenTx, ctx: IndexContext, input: PostIn
     )
     .onConflict((oc) => oc.columns(['feed', 'uri']).doNothing())
     .execute()
-  for (const m of matches) ctx.effects.feeds.add(m.feed)
+  for (const m of matches) ctx.effects.item(m.feed, input.uri)
   return matches
 }
 
@@ -83,7 +83,7 @@ export async function indexPost(trx: FeedgenTx, ctx: IndexContext, input: PostIn
 export async function removePostItems(trx: FeedgenTx, uri: string, withReposts: boolean, effects: BatchEffects): Promise<void> {
   let q = trx.deleteFrom('feed_item').where('post_uri', '=', uri)
   if (!withReposts) q = q.where('reposter', 'is', null)
-  for (const r of await q.returning('feed').execute()) effects.feeds.add(r.feed)
+  for (const r of await q.returning(['feed', 'uri']).execute()) effects.item(r.feed, r.uri)
 }
 
 export async function deletePost(trx: FeedgenTx, uri: string, effects: BatchEffects): Promise<void> {

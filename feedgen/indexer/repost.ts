@@ -38,10 +38,10 @@ export async function indexRepost(
     )
     .onConflict((oc) => oc.columns(['feed', 'uri']).doNothing())
     .execute()
-  for (const m of matches) ctx.effects.feeds.add(m.feed)
+  for (const m of matches) ctx.effects.item(m.feed, input.uri)
 }
 
 export async function deleteRepost(trx: FeedgenTx, uri: string, effects: BatchEffects): Promise<void> {
   const gone = await trx.deleteFrom('feed_item').where('uri', '=', uri).where('reposter', 'is not', null).returning('feed').execute()
-  for (const r of gone) effects.feeds.add(r.feed)
+  for (const r of gone) effects.item(r.feed, uri)
 }

@@ -46,9 +46,8 @@ const CENSOR_BANG = /(?<=\p{L})!(?=\p{L})/gu
 const ELONGATED = /(\p{L})\1{2,}/gu
 const DOUBLE = /(\p{L})\1+/gu
 const TOKEN = /\/(?:jk|j|hj|lh|s|srs|gen|nm)(?![\p{L}\p{N}])|[\p{L}\p{N}]+(?:[.,]\p{N}+)*|[€$£%<>+=]|\p{Extended_Pictographic}|[.!?\n]+/gu
-// a whole word (a run of letters, digits, '@' and '$') that holds a digit, '@' or '$': the only words
-// undoLeet changes
-const LEET_WORD = /[\p{L}\p{N}@$]*[\p{N}@$][\p{L}\p{N}@$]*/gu
+const WORDISH = /[\p{L}\p{N}@$]+/gu
+const LEET_CHAR = /[\p{N}@$]/u
 // numbers with a unit or ordinal are not leetspeak: 3rd, 5k, 45kg, 18u, 24e, 9pm
 const NUMBER_UNIT = /^\p{N}+(?:st|nd|rd|th|e|de|ste|k|m|x|h|u|am|pm|kg|km|cm|g|lbs?|kcal|cal|min|hrs?|jr|s|ers)$/u
 const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '@': 'a', $: 's' }
@@ -105,7 +104,8 @@ function foldPart(s: string): string {
   // self-censoring inside a word: "s*icide" → "sicide" (rules list such forms), "k!ll" → "kill"
   if (t.includes('*') || t.includes('!')) t = t.replace(CENSOR_STAR, '').replace(CENSOR_BANG, 'i')
   if (t.includes("'")) t = t.replace(INNER_APOSTROPHE, '')
-  return t.replace(LEET_WORD, undoLeet)
+  // undoLeet changes only words with a digit, '@' or '$'
+  return LEET_CHAR.test(t) ? t.replace(WORDISH, undoLeet) : t
 }
 
 /**

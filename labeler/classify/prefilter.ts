@@ -422,25 +422,6 @@ export class LiteralSet {
     }
   }
 
-  /** the state after `state` reads `ch`, or -1 when it has no such child */
-  #child(state: number, ch: number): number {
-    if (state === 0 && ch < 128) {
-      const t = this.#rootAscii[ch] as number
-      return t === 0 ? -1 : t
-    }
-    let lo = this.#childStart[state] as number
-    let hi = (this.#childStart[state + 1] as number) - 1
-    const chars = this.#childChar
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1
-      const c = chars[mid] as number
-      if (c === ch) return this.#childNext[mid] as number
-      if (c < ch) lo = mid + 1
-      else hi = mid - 1
-    }
-    return -1
-  }
-
   /**
    * Marks found[i] = 1 for every literal i that occurs in `text`.
    * @param hits when given, each literal newly marked is also pushed here (to clear `found` later)
@@ -450,15 +431,36 @@ export class LiteralSet {
     const dict = this.#dict
     const outStart = this.#outStart
     const outIds = this.#outIds
+    const childStart = this.#childStart
+    const childChar = this.#childChar
+    const childNext = this.#childNext
+    const rootAscii = this.#rootAscii
     let state = 0
     for (let k = 0; k < text.length; k++) {
       const ch = text.charCodeAt(k)
-      let next = this.#child(state, ch)
-      while (next < 0 && state !== 0) {
+      // follow failure links until a state has a child for ch (the root: a dense table for ASCII)
+      let next = -1
+      for (;;) {
+        if (state === 0 && ch < 128) {
+          next = rootAscii[ch] as number
+          break
+        }
+        let lo = childStart[state] as number
+        let hi = (childStart[state + 1] as number) - 1
+        while (lo <= hi) {
+          const mid = (lo + hi) >> 1
+          const c = childChar[mid] as number
+          if (c === ch) {
+            next = childNext[mid] as number
+            break
+          }
+          if (c < ch) lo = mid + 1
+          else hi = mid - 1
+        }
+        if (next > 0 || state === 0) break
         state = fail[state] as number
-        next = this.#child(state, ch)
       }
-      state = next < 0 ? 0 : next
+      state = next > 0 ? next : 0
       for (let st = state; st > 0; st = dict[st] as number) {
         for (let j = outStart[st] as number, end = outStart[st + 1] as number; j < end; j++) {
           const id = outIds[j] as number

@@ -392,6 +392,8 @@ export class SharedKeys {
   #lastDoc: object | undefined
   #docIds: Int32Array = new Int32Array(0)
   #lastStems: readonly string[] | undefined
+  #lastPrefixDoc: object | undefined
+  #prefixFlagsOfDoc: Uint8Array = new Uint8Array(0)
   #stemIds: Int32Array = new Int32Array(0)
 
   /** The number of a first-word key (registering it when new). */
@@ -413,6 +415,18 @@ export class SharedKeys {
   addPrefix(word: string): void {
     this.#prefixes.add(word)
     this.#prefixHit.clear()
+    this.#lastPrefixDoc = undefined
+  }
+
+  /** Per token of `doc`: 1 when it starts with some registered prefix word; kept for the last document. */
+  prefixFlags(doc: NormalisedDoc): Uint8Array {
+    if (doc !== this.#lastPrefixDoc) {
+      const out = new Uint8Array(doc.tokens.length)
+      if (this.#prefixes.size > 0) for (let i = 0; i < out.length; i++) if (this.prefixHit(doc.tokens[i] as string)) out[i] = 1
+      this.#prefixFlagsOfDoc = out
+      this.#lastPrefixDoc = doc
+    }
+    return this.#prefixFlagsOfDoc
   }
 
   /** Whether `token` starts with some registered prefix word (cached per token). */
@@ -601,7 +615,7 @@ export class PatternMatcher {
     const stems = view.stems
     const stemIds = stems !== undefined ? this.#keys.stemIds(stems) : undefined
     const byId = this.#byId
-    const prefixes = this.#prefixFirst.length > 0
+    const prefixFlags = this.#prefixFirst.length > 0 ? this.#keys.prefixFlags(doc) : undefined
     for (let i = 0; i < n; i++) {
       const t = toks[i] as string
       if (t === BOUNDARY) continue
@@ -613,7 +627,7 @@ export class PatternMatcher {
         const b = stemIds[i] as number
         if (b >= 0 && (stems as readonly string[])[i] !== t) tryAt(byId[b], i)
       }
-      if (prefixes && (this.#keys.prefixHit(t) || (sq !== undefined && this.#keys.prefixHit(sq)))) {
+      if (prefixFlags !== undefined && (prefixFlags[i] === 1 || (sq !== undefined && this.#keys.prefixHit(sq)))) {
         for (const p of this.#prefixFirst) if (wordAt(i, p.words[0] as PhraseWord)) tryPhrase(p, i)
       }
     }

@@ -359,6 +359,17 @@ interface CompiledPhrase {
   tried: number
 }
 
+/** A long list of phrases that share a first word, indexed by their second word (its word and stem). */
+interface SecondWordIndex {
+  /** list positions by second-word key */
+  bySecond: Map<string, number[]>
+  /** list positions of one-word phrases and phrases whose second word is a prefix: always tried */
+  rest: number[]
+}
+
+/** lists at least this long get a second-word index */
+const SECOND_INDEX_MIN = 8
+
 interface CompiledRegex {
   owner: number
   re: RegExp
@@ -480,6 +491,8 @@ export class PatternMatcher {
   readonly #byId: (CompiledPhrase[] | undefined)[] = []
   readonly #keys: SharedKeys
   readonly #prefixFirst: CompiledPhrase[] = []
+  /** second-word indexes of the long #byFirst lists (built on first use) */
+  readonly #second = new Map<CompiledPhrase[], SecondWordIndex | null>()
   /** pre: what the text must contain (ids in #literals) for the regex to match (true: always run) */
   readonly #regexes: CompiledRegex[] = []
   /** the regexes (indices into #regexes) that always run, and those to check when a literal id is found
@@ -562,6 +575,30 @@ export class PatternMatcher {
     }
   }
 
+  #secondIndex(list: CompiledPhrase[]): SecondWordIndex | null {
+    let index = this.#second.get(list)
+    if (index === undefined) {
+      index = null
+      if (list.length >= SECOND_INDEX_MIN) {
+        index = { bySecond: new Map(), rest: [] }
+        list.forEach((p, j) => {
+          const w = p.words[1]
+          if (w === undefined || w.prefix) {
+            ;(index as SecondWordIndex).rest.push(j)
+            return
+          }
+          for (const key of w.stem !== undefined && w.stem !== w.word ? [w.word, w.stem] : [w.word]) {
+            const js = (index as SecondWordIndex).bySecond.get(key) ?? []
+            js.push(j)
+            ;(index as SecondWordIndex).bySecond.set(key, js)
+          }
+        })
+      }
+      this.#second.set(list, index)
+    }
+    return index
+  }
+
   #index(p: CompiledPhrase): void {
     const first = p.words[0] as PhraseWord
     if (first.prefix) {
@@ -577,6 +614,7 @@ export class PatternMatcher {
       this.#byId[this.#keys.id(key)] = list
     }
     list.push(p)
+    this.#second.delete(list)
   }
 
   /** All matches in the document (a pattern can match more than once). */
@@ -602,12 +640,38 @@ export class PatternMatcher {
     // each phrase is tried once per position, whichever key (token, squashed form, stem) found it
     const base = this.#stamp.n
     this.#stamp.n += n + 1
+    const tryOne = (p: CompiledPhrase, i: number) => {
+      if (p.tried === base + i) return
+      p.tried = base + i
+      if (wordAt(i, p.words[0] as PhraseWord)) tryPhrase(p, i)
+    }
     const tryAt = (list: CompiledPhrase[] | undefined, i: number) => {
       if (list === undefined) return
-      for (const p of list) {
-        if (p.tried === base + i) continue
-        p.tried = base + i
-        if (wordAt(i, p.words[0] as PhraseWord)) tryPhrase(p, i)
+      const index = this.#secondIndex(list)
+      if (index === null) {
+        for (const p of list) tryOne(p, i)
+        return
+      }
+      // only the phrases whose second word can match the next token, in list order (a phrase that
+      // cannot match is skipped, as before)
+      const cand = [...index.rest]
+      const t2 = toks[i + 1]
+      if (t2 !== undefined && t2 !== BOUNDARY) {
+        const add = (key: string | undefined) => {
+          if (key === undefined) return
+          const js = index.bySecond.get(key)
+          if (js !== undefined) cand.push(...js)
+        }
+        add(t2)
+        add(doc.squashed[i + 1])
+        add(view.stems?.[i + 1])
+      }
+      if (cand.length > 1) cand.sort((a, b) => a - b)
+      let last = -1
+      for (const j of cand) {
+        if (j === last) continue
+        last = j
+        tryOne(list[j] as CompiledPhrase, i)
       }
     }
     // the same lists in the same order as looking each token, squashed form and stem up in #byFirst

@@ -4,7 +4,7 @@
 // LABELER_SIGNING_KEY are set; until then `npm start` runs the feed generator and says so.
 import { spawn, type ChildProcess } from 'node:child_process'
 import path from 'node:path'
-import { SERVICE_NODE_FLAGS } from '../shared/node-flags.ts'
+import { LABELER_NODE_FLAGS, SERVICE_NODE_FLAGS } from '../shared/node-flags.ts'
 
 const root = path.resolve(import.meta.dirname, '..')
 const services = ['feedgen/bin.ts']
@@ -16,7 +16,7 @@ else {
   )
 }
 
-const children: ChildProcess[] = services.map((entry) => spawn(process.execPath, [...SERVICE_NODE_FLAGS, entry], { cwd: root, stdio: 'inherit', env: process.env }))
+const children: ChildProcess[] = services.map((entry) => spawn(process.execPath, [...(entry.startsWith('labeler/') ? LABELER_NODE_FLAGS : SERVICE_NODE_FLAGS), entry], { cwd: root, stdio: 'inherit', env: process.env }))
 
 let stopping = false
 const stop = (signal: NodeJS.Signals) => {

@@ -5,8 +5,9 @@
 //
 //   node scripts/bench/rss.ts [--events 1000000] [--pool 200000] [--only feedgen|labeler] [--node-flags="…"]
 //
-// The services run with the V8 flags `npm start` uses (shared/node-flags.ts) unless --node-flags= is given
-// (--node-flags= with nothing after it runs them without flags).
+// The services run with the V8 flags `npm start` uses (shared/node-flags.ts: SERVICE_NODE_FLAGS for the feed
+// generator, LABELER_NODE_FLAGS for the labeler) unless --node-flags= is given (for both; --node-flags= with
+// nothing after it runs them without flags).
 //                             [--sample-ms 1000] [--node-flags="--max-semi-space-size=2 …"] [--heap-snapshot DIR]
 //
 // The pool of generated frames is replayed in rounds (every round with new seqs and new record keys,
@@ -27,7 +28,7 @@ import { parseArgs } from 'node:util'
 import { fmt, posInt, procMemory, round, sleep, startChild, type Child } from './lib.ts'
 import type { ReplayMessage, ReplayReady } from './replay.ts'
 import type { ServiceConfig, ServiceMessage, ServiceStatus } from './service.ts'
-import { SERVICE_NODE_FLAGS } from '../../shared/node-flags.ts'
+import { LABELER_NODE_FLAGS, SERVICE_NODE_FLAGS } from '../../shared/node-flags.ts'
 import { benchFeedsYaml } from './firehose.ts'
 
 const TARGET_MB = 256
@@ -55,7 +56,8 @@ for (const k of kinds) {
   }
 }
 /** V8/Node flags for the service processes: by default the ones `npm start` runs them with */
-const execArgv = args['node-flags'] === undefined ? [...SERVICE_NODE_FLAGS] : args['node-flags'].split(' ').filter((f) => f !== '')
+const execArgvOf = (kind: 'feedgen' | 'labeler'): string[] =>
+  args['node-flags'] === undefined ? [...(kind === 'labeler' ? LABELER_NODE_FLAGS : SERVICE_NODE_FLAGS)] : args['node-flags'].split(' ').filter((f) => f !== '')
 
 interface Sample {
   t: number
@@ -81,7 +83,7 @@ interface Measured {
 
 console.log(
   `replaying ${fmt(EVENTS)} events (a pool of ${fmt(POOL)} generated frames, in rounds) into: ${kinds.join(', ')}; each service in its own process` +
-    (execArgv.length ? ` (node ${execArgv.join(' ')})` : ''),
+    ` (${kinds.map((k) => `${k}: node ${execArgvOf(k).join(' ') || 'without flags'}`).join('; ')})`,
 )
 const replay = startChild<{ type: string }, ReplayMessage>('replay.ts', ['--pool', String(POOL), '--events', String(EVENTS), '--labeller-texts'])
 const services: Measured[] = []
@@ -96,7 +98,7 @@ try {
       kind === 'feedgen'
         ? { kind, dataDir, firehoseUrl: ready.url, feedsYaml }
         : { kind, dataDir, firehoseUrl: ready.url, did: 'did:plc:' + 'benchlabeler'.padEnd(24, 'a'), signingKey: randomBytes(32).toString('hex') }
-    const child = startChild<{ type: string; file?: string }, ServiceMessage>('service.ts', [JSON.stringify(config)], { execArgv })
+    const child = startChild<{ type: string; file?: string }, ServiceMessage>('service.ts', [JSON.stringify(config)], { execArgv: execArgvOf(kind) })
     services.push({ kind, child, pid: child.proc.pid as number, dataDir, samples: [], done: false, seconds: 0 })
   }
   const t0 = performance.now()

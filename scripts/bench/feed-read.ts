@@ -39,6 +39,7 @@ import { parseArgs } from 'node:util'
 import { Secp256k1Keypair } from '@atproto/crypto'
 import { createServiceJwt } from '@atproto/xrpc-server'
 import { localTime } from '../../feedgen/feeds/clock.ts'
+import { SERVICE_NODE_FLAGS } from '../../shared/node-flags.ts'
 import { fakeDid, seedFeedDb, type SeedFeed } from './feed-seed.ts'
 import type { LoadConfig, LoadFeed, LoadPhase, PhaseResult } from './feed-load.ts'
 import { fmt, nonNegNumber, posInt, procCpuUs, procMemory, rng, round, sleep, startChild, type Child } from './lib.ts'
@@ -261,7 +262,8 @@ ${[...neighbours, ...benchAuthors].map((d) => `        - ${d}`).join('\n')}
   // 4. the service, alone in its process, reading and ingesting
 
   const config: ServiceConfig = { kind: 'feedgen', dataDir, firehoseUrl: ready?.url ?? 'ws://127.0.0.1:1', plcUrl, feedsYaml, hostname: 'feeds.bench' }
-  service = startChild('service.ts', [JSON.stringify(config)], { execArgv: args.profile ? ['--cpu-prof', `--cpu-prof-dir=${args.profile}`] : [] })
+  // the V8 flags `npm start` runs the feed generator with (shared/node-flags.ts)
+  service = startChild('service.ts', [JSON.stringify(config)], { execArgv: [...SERVICE_NODE_FLAGS, ...(args.profile ? ['--cpu-prof', `--cpu-prof-dir=${args.profile}`] : [])] })
   const svc = service
   cleanup.unshift(() => svc.stop())
   const { port, pid } = await svc.next<{ type: 'ready'; port: number; pid: number }>('ready', 120_000)

@@ -17,6 +17,7 @@ import { waitFor, walkFeed } from './helpers/feedgen.ts'
 import { LabelStreamClient, setupLabelerIdentity } from './helpers/labeler.ts'
 import { freePort, pdsSeq, TestNetwork, type TestAccount } from './helpers/network.ts'
 import { deleteRecord, post } from './helpers/records.ts'
+import { mulberry32 } from '../shared/prng.ts'
 
 const KILLS = 5
 /** how long a child may take to start or catch up (generous: two cores, shared with other work) */
@@ -25,17 +26,6 @@ const STARTUP_MS = 45_000
 const TEST_TIMEOUT_MS = 180_000
 const SEED = process.env.PLEIN_FAULT_SEED ? Number(process.env.PLEIN_FAULT_SEED) : Math.floor(Math.random() * 2 ** 31)
 
-/** mulberry32: a small seeded PRNG, so a failing run can be replayed with its seed */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 // texts the classifier labels (see ../shared/LABELS.md) and texts it must leave alone
 const TEXTS: { text: string; langs: string[] }[] = [
@@ -150,8 +140,8 @@ async function killRepeatedly(
   writers: TestAccount[],
   tag: string,
 ): Promise<{ svc: ServiceChild; deleted: string[]; made: number }> {
-  const rand = prng(SEED + (service === 'feedgen' ? 0 : 1))
-  const workRand = prng(SEED + (service === 'feedgen' ? 100 : 101))
+  const rand = mulberry32(SEED + (service === 'feedgen' ? 0 : 1))
+  const workRand = mulberry32(SEED + (service === 'feedgen' ? 100 : 101))
   let workload: ReturnType<typeof keepPosting> | undefined
   const log: string[] = []
   let result: { made: number; deleted: string[] }

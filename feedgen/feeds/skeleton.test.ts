@@ -15,6 +15,7 @@ import { Membership } from './membership.ts'
 import { FeedChanges } from './changes.ts'
 import { FeedPageCache } from './page-cache.ts'
 import { candidateConditions, feedState, readSkeleton, type ReadOptions, type SkeletonItem, type SkeletonPage } from './skeleton.ts'
+import { mulberry32 } from '../../shared/prng.ts'
 
 // The read path against a reference written from the README's list of policies: a feed of ~1,500
 // items (a few prolific authors, reposts, shared timestamps, labels, inactive accounts, a reader's
@@ -28,18 +29,8 @@ const OTHER_LABELER = 'did:plc:otherlabelerotherlabelera'
 const READER = 'did:plc:readerreaderreaderreadera'
 const PUB = 'did:plc:publisherpublisherpublish'
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
-const rnd = rng(42)
+const rnd = mulberry32(42)
 const authors = Array.from({ length: 40 }, (_, i) => `did:plc:author${String(i).padStart(2, '0')}aaaaaaaaaaaaaaa`)
 const pickAuthor = () => authors[Math.floor(authors.length * rnd() * rnd())] as string
 const pinned = `at://${authors[0]}/app.bsky.feed.post/pinned`

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import path from 'node:path'
 import SqliteDatabase from 'better-sqlite3'
 import { fromDigest, toString as cidToString } from '@atcute/cid'
+import { tid } from './firehose.ts'
 import { rng } from './lib.ts'
 
 // Seeds a feed generator's SQLite database (DATA_DIR/feedgen.sqlite, already migrated by the service)
@@ -59,22 +60,11 @@ export interface SeedStats {
 }
 
 const B32 = 'abcdefghijklmnopqrstuvwxyz234567'
-const S32 = '234567abcdefghijklmnopqrstuvwxyz'
 
 export function fakeDid(rnd: () => number, prefix = ''): string {
   let s = prefix
   while (s.length < 24) s += B32[Math.floor(rnd() * 32)]
   return `did:plc:${s}`
-}
-
-function tid(micros: number, clock: number): string {
-  let v = (BigInt(Math.floor(micros)) << 10n) | BigInt(clock & 1023)
-  let s = ''
-  for (let i = 0; i < 13; i++) {
-    s = S32[Number(v & 31n)] + s
-    v >>= 5n
-  }
-  return s
 }
 
 const WORDS = (

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { writeCarStream } from '@atcute/car'
 import { encode, toBytes } from '@atcute/cbor'
 import { fromDigest, fromString, toCidLink, type CidLinkWrapper } from '@atcute/cid'
+import { mulberry32 } from '../../shared/prng.ts'
 
 // A generated com.atproto.sync.subscribeRepos stream for benchmarks: real DAG-CBOR frames (header +
 // body) with real CAR diffs (MST-like nodes, the record block, a commit block), in roughly the mix
@@ -55,24 +56,13 @@ export const FLAG_POST_CREATE = 1
 export const FLAG_UTRECHT_TEXT = 2
 
 // ---------------------------------------------------------------------------------------------
-// deterministic randomness
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+// identifiers
 
 const B32 = 'abcdefghijklmnopqrstuvwxyz234567'
 const S32 = '234567abcdefghijklmnopqrstuvwxyz'
 
 /** A TID (record key / rev): 53-bit microsecond timestamp + 10-bit clock id, base32-sortable. */
-function tid(micros: number, clock: number): string {
+export function tid(micros: number, clock: number): string {
   let v = (BigInt(Math.floor(micros)) << 10n) | BigInt(clock & 1023)
   let s = ''
   for (let i = 0; i < 13; i++) {

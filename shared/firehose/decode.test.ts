@@ -4,6 +4,7 @@ import { create as createCid, toCidLink, type Cid } from '@atcute/cid'
 import { describe, expect, test } from 'vitest'
 import { decodeFrame } from './decode.ts'
 import { MalformedFrameError, StreamErrorFrame, type CommitEvent } from './events.ts'
+import { mulberry32 } from '../prng.ts'
 
 const POST = 'app.bsky.feed.post'
 const LIKE = 'app.bsky.feed.like'
@@ -46,18 +47,6 @@ async function car(blocks: Block[]): Promise<Uint8Array> {
     chunks.push(chunk)
   }
   return concat(chunks)
-}
-
-/** A tiny deterministic PRNG (mulberry32), so "random" inputs are the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 function randomBytes(rand: () => number, length: number): Uint8Array {
@@ -163,7 +152,7 @@ describe('decodeFrame: #commit', () => {
 
   test('a commit that only touches unwanted collections has no ops and its CAR is never read', async () => {
     const like = await block({ $type: LIKE, createdAt: '2025-01-02T08:00:00.000Z' })
-    const rand = prng(1)
+    const rand = mulberry32(1)
     for (const blocks of [toBytes(randomBytes(rand, 200)), 'not a car at all', 12345, null]) {
       const body = {
         seq: 9001,
@@ -192,7 +181,7 @@ describe('decodeFrame: #commit', () => {
       rev: 'r',
       time: 't',
       ops: [{ action: 'delete', path: `${POST}/3kgone`, cid: null }],
-      blocks: toBytes(randomBytes(prng(2), 100)),
+      blocks: toBytes(randomBytes(mulberry32(2), 100)),
     }
     const ev = decodeFrame(commitFrame(body), WANTED) as CommitEvent
     expect(ev.ops).toHaveLength(1)
@@ -307,7 +296,7 @@ describe('decodeFrame: malformed input throws MalformedFrameError and nothing el
   })
 
   test('seeded random bytes', () => {
-    const rand = prng(0xc0ffee)
+    const rand = mulberry32(0xc0ffee)
     for (let i = 0; i < 400; i++) {
       const bytes = randomBytes(rand, 1 + Math.floor(rand() * 300))
       let result: unknown
@@ -326,7 +315,7 @@ describe('decodeFrame: malformed input throws MalformedFrameError and nothing el
   })
 
   test('seeded random bytes after a valid #commit header', () => {
-    const rand = prng(7)
+    const rand = mulberry32(7)
     const header = encode({ op: 1, t: '#commit' })
     for (let i = 0; i < 200; i++) {
       const bytes = concat([header, randomBytes(rand, 1 + Math.floor(rand() * 200))])
@@ -377,7 +366,7 @@ describe('decodeFrame: malformed input throws MalformedFrameError and nothing el
 
   test('a bad CAR for a wanted op', async () => {
     const rec = await block({ $type: POST, text: 'hoi', createdAt: '2025-01-01T00:00:00.000Z' })
-    const rand = prng(99)
+    const rand = mulberry32(99)
     for (let i = 0; i < 50; i++) {
       const body = {
         seq: 1,

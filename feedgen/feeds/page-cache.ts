@@ -15,6 +15,7 @@ import {
   type SkeletonItem,
   type SkeletonPage,
 } from './skeleton.ts'
+import { setBounded } from '../../shared/bounded-map.ts'
 
 // The part of a feed's pages that is the same for every reader at a given moment (step 2's window,
 // release moment, account status and label exclusion, step 3's ranks per author, newest first) is read
@@ -286,8 +287,7 @@ export class FeedPageCache {
       m = { authors: new Set(rows.map((r) => r.author)), at: now }
       this.#mutes.delete(k)
       if (!this.#cacheMutes || changes !== this.#muteChanges) return m.authors.size > 0 ? m.authors : undefined
-      if (this.#mutes.size >= MAX_MUTE_ENTRIES) this.#mutes.delete(this.#mutes.keys().next().value as string)
-      this.#mutes.set(k, m)
+      setBounded(this.#mutes, k, m, MAX_MUTE_ENTRIES)
     }
     return m.authors.size > 0 ? m.authors : undefined
   }

@@ -2,6 +2,7 @@ import { safeFetchWrap } from '@atproto-labs/fetch-node'
 import { IdResolver, MemoryCache, type IdentityResolverOpts } from '@atproto/identity'
 import { AuthRequiredError, verifyJwt } from '@atproto/xrpc-server'
 import { verifyJwtSignature } from './verify-signature.ts'
+import { setBounded } from '../bounded-map.ts'
 
 export type FetchFn = (input: string | URL, init?: RequestInit) => Promise<Response>
 
@@ -88,8 +89,7 @@ export class ServiceAuthVerifier {
     })
     const did = payload.iss.split('#')[0] as string
     if (usedKey !== undefined) {
-      if (this.#verified.size >= MAX_CACHED_TOKENS) this.#verified.delete(this.#verified.keys().next().value as string)
-      this.#verified.set(cacheKey, { did, key: usedKey, exp: payload.exp, at: now })
+      setBounded(this.#verified, cacheKey, { did, key: usedKey, exp: payload.exp, at: now }, MAX_CACHED_TOKENS)
     }
     return { did }
   }
@@ -104,9 +104,7 @@ export class ServiceAuthVerifier {
     } catch (err) {
       throw new AuthRequiredError(`could not resolve the signing key of ${did}`, 'BadJwtSignature', { cause: err })
     }
-    this.#keys.delete(did)
-    if (this.#keys.size >= MAX_CACHED_KEYS) this.#keys.delete(this.#keys.keys().next().value as string)
-    this.#keys.set(did, { key, at: now })
+    setBounded(this.#keys, did, { key, at: now }, MAX_CACHED_KEYS)
     return key
   }
 }

@@ -1,6 +1,7 @@
 import { createPublicKey, verify, type KeyObject } from 'node:crypto'
 import { extractMultikey, extractPrefixedBytes, hasPrefix, P256_DID_PREFIX, SECP256K1_DID_PREFIX } from '@atproto/crypto'
 import { cryptoVerifySignatureWithKey } from '@atproto/xrpc-server'
+import { setBounded } from '../bounded-map.ts'
 
 // Signature checks of service-auth JWTs with the platform's OpenSSL instead of the pure-JavaScript
 // curves of @atproto/crypto: the same answers (verify-signature.test.ts compares them), a fraction of
@@ -34,8 +35,7 @@ function keyFor(didKey: string): { jwtAlg: string; key: KeyObject } | null {
   } catch {
     // not a key this module handles: the library decides
   }
-  if (keys.size >= MAX_KEYS) keys.delete(keys.keys().next().value as string)
-  keys.set(didKey, entry)
+  setBounded(keys, didKey, entry, MAX_KEYS)
   return entry
 }
 

@@ -17,6 +17,7 @@ import { Migrator, type Migration, type MigrationProvider } from 'kysely/migrati
 import pg from 'pg'
 import { ConfigError } from '../config/index.ts'
 import { subsystemLogger } from '../logger.ts'
+import { setBounded } from '../bounded-map.ts'
 
 export interface SqliteHandle<DB> {
   db: Kysely<DB>
@@ -54,15 +55,8 @@ function withStatementCache(raw: SqliteDatabase.Database, max = 256): SqliteDial
   return {
     close: () => raw.close(),
     prepare: (sql: string) => {
-      let stmt = cache.get(sql)
-      if (stmt) {
-        cache.delete(sql)
-      } else {
-        stmt = raw.prepare(sql)
-        if (cache.size >= max) cache.delete(cache.keys().next().value as string)
-      }
-      cache.set(sql, stmt)
-      const cached = stmt
+      const cached = cache.get(sql) ?? raw.prepare(sql)
+      setBounded(cache, sql, cached, max)
       return {
         reader: cached.reader,
         all: (params: ReadonlyArray<unknown>) => cached.all(params),

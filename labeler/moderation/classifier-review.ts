@@ -1,5 +1,6 @@
 import { AtUri } from '@atproto/syntax'
 import type { LabelerTx } from '../db/schema.ts'
+import { openReports } from './reports.ts'
 
 // The learned layer's review suggestions (Classification.review: the model is fairly sure and a cue of
 // the label agrees, but the rest of the post alone does not reach the label's threshold) are not
@@ -37,10 +38,7 @@ export async function fileReviewSuggestions(trx: LabelerTx, reporter: string, su
   let filed = 0
   for (const s of suggestions) {
     if (s.labels.length === 0) continue
-    const open = await trx
-      .selectFrom('report')
-      .select('id')
-      .where('status', '=', 'open')
+    const open = await openReports(trx)
       .where('subject_key', '=', s.uri)
       .where('reported_by', '=', reporter)
       .where('mod_tool', '=', CLASSIFIER_TOOL)

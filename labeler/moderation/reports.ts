@@ -207,7 +207,8 @@ export class ReportQueue {
   }
 }
 
-function openReports(trx: LabelerTx) {
+/** The open reports (a query to narrow further). */
+export function openReports(trx: LabelerTx) {
   return trx.selectFrom('report').selectAll().where('status', '=', 'open')
 }
 

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net'
 import { decode, decodeFirst, encode, toBytes } from '@atcute/cbor'
 import { afterEach, describe, expect, test } from 'vitest'
 import { WebSocketServer, type WebSocket } from 'ws'
-import { errorFrame, frame, infoFrame, postCommit } from '../../test/helpers/frames.ts'
+import { createCommit, errorFrame, frame, infoFrame, postCommit } from '../../test/helpers/frames.ts'
 import { rootLogger } from '../logger.ts'
 import { FirehoseConsumer, type FirehoseConsumerOptions } from './consumer.ts'
 import type { FirehoseEvent } from './events.ts'
@@ -107,6 +107,51 @@ describe('FirehoseConsumer', () => {
     expect(relay.cursors).toEqual([100])
     expect(store.state.seqs).toEqual(range(101, 500))
     expect(store.state.batches).toBeGreaterThan(1)
+  })
+
+  test('commits with no wanted op are not handed over, but the saved cursor covers them', async () => {
+    // posts at seqs divisible by 7, likes everywhere else; the stream ends with a run of 40 likes
+    const log = new Map<number, Uint8Array>()
+    for (let seq = 1; seq <= 300; seq++) {
+      log.set(
+        seq,
+        seq % 7 === 0 && seq <= 260
+          ? await postCommit(seq, DID, `post ${seq}`)
+          : await createCommit(seq, DID, 'app.bsky.feed.like', `l${seq}`, {
+              $type: 'app.bsky.feed.like',
+              subject: { uri: `at://${DID}/app.bsky.feed.post/x`, cid: 'bafyreie5737gdxlw5i64vzichcalba3z2v5n6icifvx5xytvske7mr3hpm' },
+              createdAt: new Date(0).toISOString(),
+            }),
+      )
+    }
+    const relay = await fakeRelay(log)
+    cleanups.push(relay.close)
+    const store = memoryStore()
+    const cursors: number[] = []
+    const c = consumer({
+      service: relay.url,
+      getCursor: store.getCursor,
+      batchSize: 16,
+      handleBatch: async (events, cursor) => {
+        // every event handed over is at or below the batch's cursor, and cursors only go forward
+        for (const e of events) expect(e.seq).toBeLessThanOrEqual(cursor)
+        expect(cursor).toBeGreaterThan(cursors.at(-1) ?? 0)
+        cursors.push(cursor)
+        await store.handleBatch(events, cursor)
+      },
+    })
+    await c.start()
+    await until(() => store.state.cursor === 300, 'the cursor past the trailing likes')
+    expect(store.state.seqs).toEqual(range(1, 260).filter((s) => s % 7 === 0))
+    expect(c.metrics.events).toBe(300)
+    expect(c.metrics.malformed).toBe(0)
+    await c.stop()
+
+    // a restart resumes after the last like, not after the last post
+    const again = consumer({ service: relay.url, ...store })
+    await again.start()
+    await until(() => relay.cursors.length === 2, 'the second connection')
+    expect(relay.cursors[1]).toBe(300)
   })
 
   test('malformed frames are counted and skipped; the stream goes on', async () => {

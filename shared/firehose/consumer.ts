@@ -1,6 +1,6 @@
 import WebSocket from 'ws'
 import type { Logger } from '../logger.ts'
-import { decodeFrame } from './decode.ts'
+import { decodeFrameOrSeq } from './decode.ts'
 import { MalformedFrameError, StreamErrorFrame, type FirehoseEvent, type InfoEvent } from './events.ts'
 
 export interface FirehoseConsumerOptions {
@@ -16,6 +16,9 @@ export interface FirehoseConsumerOptions {
    * saved cursor after a backoff.
    */
   handleBatch: (events: FirehoseEvent[], cursor: number) => Promise<void>
+  // @NOTE commits with no op on a wanted collection are not handed over (most of the network's
+  // commits); `cursor` covers them: it is the seq of the last event received up to the batch's end,
+  // which may be past its last event, and a batch may hold no events at all (only a cursor to save).
   onInfo?: (info: InfoEvent) => void
   logger: Logger
   /** @default 1000 */
@@ -53,6 +56,8 @@ export class FirehoseConsumer {
   #opts: Required<Omit<FirehoseConsumerOptions, 'onInfo'>> & Pick<FirehoseConsumerOptions, 'onInfo'>
   #wanted: Set<string>
   #queue: FirehoseEvent[] = []
+  /** events received (queued or skipped) since the last batch was taken */
+  #pending = 0
   #ws: WebSocket | undefined
   #running = false
   #paused = false
@@ -115,6 +120,7 @@ export class FirehoseConsumer {
     this.#wake?.()
     await this.#writer
     this.#queue = []
+    this.#pending = 0
     this.metrics.queue = 0
   }
 
@@ -203,7 +209,7 @@ export class FirehoseConsumer {
     this.metrics.frames++
     let evt
     try {
-      evt = decodeFrame(data, this.#wanted)
+      evt = decodeFrameOrSeq(data, this.#wanted)
     } catch (err) {
       if (err instanceof StreamErrorFrame) {
         this.metrics.errorFrames++
@@ -218,6 +224,14 @@ export class FirehoseConsumer {
       }
       this.metrics.malformed++
       this.#opts.logger.warn({ err: (err as Error).message, bytes: data.length }, 'skipping malformed firehose frame')
+      return
+    }
+    if (typeof evt === 'number') {
+      // a commit with nothing we want: only its seq moves the cursor
+      if (this.#receivedSeq !== undefined && evt <= this.#receivedSeq) return
+      this.#receivedSeq = evt
+      this.metrics.events++
+      if (++this.#pending === 1 || this.#pending >= this.#opts.batchSize) this.#wake?.()
       return
     }
     if (evt === null) return
@@ -236,13 +250,13 @@ export class FirehoseConsumer {
       this.#paused = true
       this.#ws.pause()
     }
-    if (this.#queue.length >= this.#opts.batchSize || this.#queue.length === 1) this.#wake?.()
+    if (++this.#pending === 1 || this.#pending >= this.#opts.batchSize) this.#wake?.()
   }
 
   async #writeLoop(): Promise<void> {
     const log = this.#opts.logger
     while (this.#running) {
-      if (this.#queue.length === 0) {
+      if (this.#pending === 0) {
         await new Promise<void>((resolve) => {
           this.#wake = resolve
         })
@@ -250,11 +264,20 @@ export class FirehoseConsumer {
         continue
       }
       // let a few more frames arrive when the batch is small and the socket is busy
-      if (this.#queue.length < this.#opts.batchSize) await new Promise((r) => setImmediate(r))
+      if (this.#pending < this.#opts.batchSize) await new Promise((r) => setImmediate(r))
       if (!this.#running) break
       const batch = this.#queue.splice(0, this.#opts.batchSize)
       this.metrics.queue = this.#queue.length
-      const cursor = (batch[batch.length - 1] as FirehoseEvent).seq
+      let cursor: number | undefined
+      if (this.#queue.length === 0) {
+        // everything received so far: the skipped events after the last queued one are covered too
+        this.#pending = 0
+        cursor = this.#receivedSeq ?? batch[batch.length - 1]?.seq
+      } else {
+        this.#pending = Math.max(this.#queue.length, this.#pending - batch.length)
+        cursor = (batch[batch.length - 1] as FirehoseEvent).seq
+      }
+      if (cursor === undefined) continue
       try {
         await this.#opts.handleBatch(batch, cursor)
         this.metrics.batches++
@@ -263,6 +286,7 @@ export class FirehoseConsumer {
         this.metrics.handlerErrors++
         log.error({ err }, 'writing a firehose batch failed; reconnecting from the saved cursor')
         this.#queue = []
+        this.#pending = 0
         this.metrics.queue = 0
         this.#receivedSeq = await this.#opts.getCursor().catch(() => this.metrics.lastSeq)
         this.#closeSocket()

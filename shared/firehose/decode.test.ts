@@ -2,7 +2,7 @@ import { writeCarStream } from '@atcute/car'
 import { encode, toBytes } from '@atcute/cbor'
 import { create as createCid, toCidLink, type Cid } from '@atcute/cid'
 import { describe, expect, test } from 'vitest'
-import { decodeFrame } from './decode.ts'
+import { decodeFrame, decodeFrameOrSeq } from './decode.ts'
 import { MalformedFrameError, StreamErrorFrame, type CommitEvent } from './events.ts'
 import { mulberry32 } from '../prng.ts'
 
@@ -224,6 +224,51 @@ describe('decodeFrame: #commit', () => {
     expect(ev.ops[0]?.cid).toBe(toCidLink(missing.cid).$link)
     expect(ev.ops[0]?.record).toBeUndefined()
     expect(ev.ops[1]?.record?.text).toBe('er')
+  })
+})
+
+describe('decodeFrameOrSeq (the consumer\'s path)', () => {
+  const likeBody = (over: Record<string, unknown> = {}) => ({
+    seq: 77,
+    repo: DID,
+    rev: 'r1',
+    time: '2025-01-02T08:00:00.000Z',
+    ops: [{ action: 'delete', path: `${LIKE}/3klike`, cid: null }],
+    blocks: toBytes(new Uint8Array(8)),
+    ...over,
+  })
+
+  test('a commit with nothing wanted is its seq alone; anything else decodes as decodeFrame does', async () => {
+    expect(decodeFrameOrSeq(commitFrame(likeBody()), WANTED)).toBe(77)
+    const { bytes } = await postCommit()
+    expect(decodeFrameOrSeq(bytes, WANTED)).toEqual(decodeFrame(bytes, WANTED))
+    const identity = frame({ op: 1, t: '#identity' }, { seq: 3, did: DID, time: 't' })
+    expect(decodeFrameOrSeq(identity, WANTED)).toEqual(decodeFrame(identity, WANTED))
+  })
+
+  test('a non-ASCII repo, rev and time are checked and decoded', () => {
+    const body = likeBody({ repo: 'did:web:bücher.example', rev: 'ré', time: 'tîme' })
+    expect(decodeFrameOrSeq(commitFrame(body), WANTED)).toBe(77)
+    expect(decodeFrame(commitFrame(body), WANTED)).toMatchObject({ did: 'did:web:bücher.example', rev: 'ré', time: 'tîme', ops: [] })
+  })
+
+  test('an unwanted commit is still rejected when malformed: every prefix, bad UTF-8, missing fields, trailing bytes', () => {
+    const good = commitFrame(likeBody())
+    for (let n = 0; n < good.length; n++) expect(() => decodeFrameOrSeq(good.subarray(0, n), WANTED)).toThrow(MalformedFrameError)
+    // the repo "did:plc:x\xff" (invalid UTF-8): the text's bytes patched in place
+    const bad = commitFrame(likeBody({ repo: 'did:plc:xz' }))
+    const at = Buffer.from(bad).indexOf('did:plc:xz') + 9
+    bad[at] = 0xff
+    expect(() => decodeFrameOrSeq(bad, WANTED)).toThrow(/UTF-8/)
+    for (const over of [{ seq: undefined }, { repo: undefined }, { ops: undefined }, { seq: -1 }, { repo: 5 }]) {
+      const body: Record<string, unknown> = likeBody()
+      for (const [k, v] of Object.entries(over)) {
+        if (v === undefined) delete body[k]
+        else body[k] = v
+      }
+      expect(() => decodeFrameOrSeq(commitFrame(body), WANTED)).toThrow(MalformedFrameError)
+    }
+    expect(() => decodeFrameOrSeq(concat([good, Uint8Array.of(0)]), WANTED)).toThrow(MalformedFrameError)
   })
 })
 

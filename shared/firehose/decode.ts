@@ -1,6 +1,6 @@
 import { fromUint8Array as readCar } from '@atcute/car'
 import { decode, decodeFirst } from '@atcute/cbor'
-import { collectionMatcher, COMMIT_HEADER, scanCommit, startsWithCommitHeader } from './scan.ts'
+import { collectionMatcher, COMMIT_HEADER, scanCommitInto, startsWithCommitHeader } from './scan.ts'
 import {
   MalformedFrameError,
   StreamErrorFrame,
@@ -47,17 +47,41 @@ function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
 type PathMatcher = ReturnType<typeof collectionMatcher>
 const matchers = new WeakMap<ReadonlySet<string>, PathMatcher>()
 
+const utf8 = new TextDecoder()
+const text = (b: Uint8Array, start: number, end: number) => (start < 0 ? '' : utf8.decode(b.subarray(start, end)))
+
 /**
  * Decodes one frame. Returns null for frame types this consumer does not know (forward compatible),
- * throws MalformedFrameError for broken frames and StreamErrorFrame for error frames.
+ * throws MalformedFrameError for broken frames and StreamErrorFrame for error frames. A #commit with
+ * no op on a wanted collection comes back with `ops: []`.
  */
 export function decodeFrame(frame: Uint8Array, wanted: ReadonlySet<string>): DecodedFrame {
+  const r = decodeFrameOrSeq(frame, wanted, true)
+  return typeof r === 'number' ? null : r
+}
+
+/**
+ * decodeFrame for the consumer: a #commit with no op on a wanted collection (most of the network's
+ * commits) comes back as its seq alone, a number, with nothing decoded or allocated; the frame is still
+ * checked as thoroughly as decodeFrame checks it.
+ */
+export function decodeFrameOrSeq(frame: Uint8Array, wanted: ReadonlySet<string>, emptyCommits = false): DecodedFrame | number {
   let matcher = matchers.get(wanted)
   if (!matcher) matchers.set(wanted, (matcher = collectionMatcher(wanted)))
   if (startsWithCommitHeader(frame)) {
     // fast path: most commits touch nothing we want; read seq, repo and op paths only
-    const scan = scanCommit(frame, matcher, COMMIT_HEADER.length)
-    if (!scan.wanted) return { type: 'commit', seq: scan.seq, did: scan.repo, rev: scan.rev, time: scan.time, ops: [] }
+    const f = scanCommitInto(frame, matcher, COMMIT_HEADER.length)
+    if (!f.wanted) {
+      if (!emptyCommits) return f.seq
+      return {
+        type: 'commit',
+        seq: f.seq,
+        did: text(frame, f.repoStart, f.repoEnd),
+        rev: text(frame, f.revStart, f.revEnd),
+        time: text(frame, f.timeStart, f.timeEnd),
+        ops: [],
+      }
+    }
   }
   let header: unknown
   let rest: Uint8Array

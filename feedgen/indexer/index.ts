@@ -11,6 +11,7 @@ import { BatchEffects, COLLECTIONS, type IndexContext } from './context.ts'
 import { deleteListItem, indexListItem } from './listitem.ts'
 import { deletePost, indexPost } from './post.ts'
 import { deleteRepost, indexRepost } from './repost.ts'
+import { statement } from './statements.ts'
 
 export const FIREHOSE_CURSOR_ID = 'firehose'
 
@@ -126,10 +127,13 @@ export class Indexer {
   }
 }
 
-export async function saveCursor(trx: FeedgenTx, id: string, seq: number): Promise<void> {
-  await trx
+const upsertCursor = statement<[id: string, seq: number, seq2: number], unknown>((trx, arg) =>
+  trx
     .insertInto('cursor')
-    .values({ id, seq })
-    .onConflict((oc) => oc.column('id').doUpdateSet({ seq }))
-    .execute()
+    .values({ id: arg(0), seq: arg(1) })
+    .onConflict((oc) => oc.column('id').doUpdateSet({ seq: arg(2) })),
+)
+
+export async function saveCursor(trx: FeedgenTx, id: string, seq: number): Promise<void> {
+  await upsertCursor(trx, id, seq, seq)
 }

@@ -2,6 +2,16 @@ import type { FeedMatch, PostFacts } from '../feeds/matcher.ts'
 import { extractTags } from '../feeds/text.ts'
 import type { FeedgenTx } from '../db/schema.ts'
 import { parseCreatedAt, type BatchEffects, type IndexContext } from './context.ts'
+import { statement } from './statements.ts'
+
+const deletePostRow = statement<[uri: string], unknown>((trx, arg) => trx.deleteFrom('post').where('uri', '=', arg(0)))
+const sortAtOf = statement<[uri: string], { sort_at: number }>((trx, arg) => trx.selectFrom('post').select('sort_at').where('uri', '=', arg(0)))
+const removeItems = statement<[postUri: string], { feed: string; uri: string }>((trx, arg) =>
+  trx.deleteFrom('feed_item').where('post_uri', '=', arg(0)).returning(['feed', 'uri']),
+)
+const removeOwnItems = statement<[postUri: string], { feed: string; uri: string }>((trx, arg) =>
+  trx.deleteFrom('feed_item').where('post_uri', '=', arg(0)).where('reposter', 'is', null).returning(['feed', 'uri']),
+)
 
 export interface PostInput {
   uri: string
@@ -34,12 +44,12 @@ export async function indexPost(trx: FeedgenTx, ctx: IndexContext, input: PostIn
   const matches = ctx.matcher.match(facts)
   if (update) await removePostItems(trx, input.uri, false, ctx.effects)
   if (matches.length === 0) {
-    if (update) await trx.deleteFrom('post').where('uri', '=', input.uri).execute()
+    if (update) await deletePostRow(trx, input.uri)
     return matches
   }
   const indexedAt = ctx.now()
   const sortAt = facts.createdAt === undefined ? indexedAt : Math.min(facts.createdAt, indexedAt)
-  const existing = update ? undefined : await trx.selectFrom('post').select('sort_at').where('uri', '=', input.uri).executeTakeFirst()
+  const existing = update ? undefined : (await sortAtOf(trx, input.uri))[0]
   const row = {
     uri: input.uri,
     cid: input.cid,
@@ -81,12 +91,10 @@ export async function indexPost(trx: FeedgenTx, ctx: IndexContext, input: PostIn
 
 /** Removes a post's own feed items (and, with `withReposts`, reposts of it too). */
 export async function removePostItems(trx: FeedgenTx, uri: string, withReposts: boolean, effects: BatchEffects): Promise<void> {
-  let q = trx.deleteFrom('feed_item').where('post_uri', '=', uri)
-  if (!withReposts) q = q.where('reposter', 'is', null)
-  for (const r of await q.returning(['feed', 'uri']).execute()) effects.item(r.feed, r.uri)
+  for (const r of await (withReposts ? removeItems : removeOwnItems)(trx, uri)) effects.item(r.feed, r.uri)
 }
 
 export async function deletePost(trx: FeedgenTx, uri: string, effects: BatchEffects): Promise<void> {
-  await trx.deleteFrom('post').where('uri', '=', uri).execute()
+  await deletePostRow(trx, uri)
   await removePostItems(trx, uri, true, effects)
 }

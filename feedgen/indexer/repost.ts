@@ -1,6 +1,11 @@
 import { AtUri } from '@atproto/syntax'
 import type { FeedgenTx } from '../db/schema.ts'
 import { parseCreatedAt, type BatchEffects, type IndexContext } from './context.ts'
+import { statement } from './statements.ts'
+
+const removeRepostItems = statement<[uri: string], { feed: string }>((trx, arg) =>
+  trx.deleteFrom('feed_item').where('uri', '=', arg(0)).where('reposter', 'is not', null).returning('feed'),
+)
 
 /** A repost by an included author shows the reposted post in feeds with `reposts: true`. */
 export async function indexRepost(
@@ -42,6 +47,6 @@ export async function indexRepost(
 }
 
 export async function deleteRepost(trx: FeedgenTx, uri: string, effects: BatchEffects): Promise<void> {
-  const gone = await trx.deleteFrom('feed_item').where('uri', '=', uri).where('reposter', 'is not', null).returning('feed').execute()
+  const gone = await removeRepostItems(trx, uri)
   for (const r of gone) effects.item(r.feed, uri)
 }

@@ -1,5 +1,5 @@
 import { writeCarStream } from '@atcute/car'
-import { encode, toBytes } from '@atcute/cbor'
+import { encode, fromBytes, toBytes } from '@atcute/cbor'
 import { create as createCid, toCidLink, type Cid } from '@atcute/cid'
 import { describe, expect, test } from 'vitest'
 import { decodeFrame, decodeFrameOrSeq } from './decode.ts'
@@ -125,6 +125,57 @@ describe('decodeFrame: #commit', () => {
     const likesOnly = decodeFrame(bytes, new Set([LIKE])) as CommitEvent
     expect(likesOnly.ops.map((o) => o.uri)).toEqual([`at://${DID}/${LIKE}/3klike`])
     expect(likesOnly.ops[0]?.record?.$type).toBe(LIKE)
+  })
+
+  test('several wanted ops: each gets its own record wherever its block is in the CAR; the same record twice is decoded for both', async () => {
+    const a = await block({ $type: POST, text: 'een', createdAt: '2025-01-02T08:00:00.000Z' })
+    const b = await block({ $type: POST, text: 'twee', createdAt: '2025-01-02T08:00:00.000Z' })
+    const item = await block({ $type: 'app.bsky.graph.listitem', list: 'at://did:plc:l/app.bsky.graph.list/1', subject: DID, createdAt: 'x' })
+    const filler = await Promise.all([1, 2, 3].map((i) => block({ e: [], l: null, i })))
+    const body = {
+      seq: 8,
+      repo: DID,
+      rev: 'r',
+      time: 't',
+      ops: [
+        { action: 'create', path: `${POST}/a`, cid: toCidLink(a.cid) },
+        { action: 'delete', path: `${POST}/gone`, cid: null },
+        { action: 'create', path: `${LIKE}/l`, cid: toCidLink(a.cid) },
+        { action: 'create', path: 'app.bsky.graph.listitem/i', cid: toCidLink(item.cid) },
+        { action: 'update', path: `${POST}/b`, cid: toCidLink(b.cid) },
+        { action: 'create', path: `${POST}/a2`, cid: toCidLink(a.cid) },
+      ],
+      blocks: toBytes(await car([filler[0]!, b, filler[1]!, item, a, filler[2]!])),
+    }
+    const ev = decodeFrame(commitFrame(body), WANTED) as CommitEvent
+    expect(ev.ops.map((o) => [o.action, o.rkey, o.cid, (o.record as { text?: string; subject?: string } | undefined)?.text ?? o.record?.subject ?? null])).toEqual([
+      ['create', 'a', toCidLink(a.cid).$link, 'een'],
+      ['delete', 'gone', null, null],
+      ['create', 'i', toCidLink(item.cid).$link, DID],
+      ['update', 'b', toCidLink(b.cid).$link, 'twee'],
+      ['create', 'a2', toCidLink(a.cid).$link, 'een'],
+    ])
+    expect(ev.ops[0]?.record).not.toBe(ev.ops[4]?.record)
+  })
+
+  test('a wanted create whose cid is not a CID link, or whose CAR header is not CARv1, is malformed', async () => {
+    const { body, rec } = await postCommit()
+    const link = toCidLink(rec.cid)
+    const ops = (cid: unknown) => [{ action: 'create', path: `${POST}/3kpost`, cid }]
+    expectMalformed(commitFrame({ ...body, ops: ops(toBytes(rec.cid.bytes)) }))
+    expectMalformed(commitFrame({ ...body, ops: ops({ bytes: toBytes(rec.cid.bytes) }) }))
+    // a tag-42 link whose multihash claims 31 bytes (the first link in the frame is ops[0].cid: "ops" sorts before "commit")
+    const patched = commitFrame(body)
+    const at = Buffer.from(patched).indexOf(Buffer.from([0xd8, 0x2a, 0x58, 0x25, 0x00, 0x01, 0x71, 0x12, 0x20]))
+    expect(at).toBeGreaterThan(0)
+    patched[at + 8] = 0x1f
+    expectMalformed(patched)
+    expectMalformed(commitFrame({ ...body, ops: ops(5) }))
+    // a CAR with a valid block but a header of another version
+    const header = encode({ version: 2, roots: [link] })
+    const blocks = fromBytes(body.blocks)
+    const firstLen = blocks[0] as number
+    expectMalformed(commitFrame({ ...body, blocks: toBytes(concat([Uint8Array.of(header.length), header, blocks.subarray(1 + firstLen)])) }))
   })
 
   test('an update carries its record like a create', async () => {

@@ -2,6 +2,7 @@ import path from 'node:path'
 import { isValidDid } from '@atproto/syntax'
 import { ConfigError, commonCfg, envInt, envList, envStr, readCommonEnv, type CommonEnv } from '../shared/config/index.ts'
 import { databaseCfg, type DatabaseConfig } from '../shared/db/index.ts'
+import { defaultClassifyWorkers } from './labels/classify-pool.ts'
 
 // Settings in three steps (STYLE.md): readEnv() maps variables, envToCfg() validates and applies
 // defaults. The signing key is kept apart from the rest of the config (secrets).
@@ -16,6 +17,7 @@ export interface LabelerEnv extends CommonEnv {
   signingKey?: string
   adminPassword?: string
   langs?: string[]
+  classifyWorkers?: number
 }
 
 export interface LabelerConfig {
@@ -27,6 +29,8 @@ export interface LabelerConfig {
   identity: { plcUrl: string; allowPrivateNetwork: boolean }
   /** classify only posts in these languages (detected from the text); empty = all posts */
   langs: string[]
+  /** classifier worker threads; 0 = classify on the firehose thread */
+  classifyWorkers: number
 }
 
 export interface LabelerSecrets {
@@ -47,6 +51,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): LabelerEnv {
     signingKey: envStr(env, 'LABELER_SIGNING_KEY'),
     adminPassword: envStr(env, 'LABELER_ADMIN_PASSWORD'),
     langs: envList(env, 'LABELER_LANGS'),
+    classifyWorkers: envInt(env, 'LABELER_CLASSIFY_WORKERS', { min: 0, max: 64 }),
   }
 }
 
@@ -74,6 +79,7 @@ export function envToCfg(env: LabelerEnv, overrides: { host?: string } = {}): { 
       db,
       ...common,
       langs,
+      classifyWorkers: env.classifyWorkers ?? defaultClassifyWorkers(),
     },
     secrets: { signingKeyHex: keyHex, adminPassword: env.adminPassword },
   }

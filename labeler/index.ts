@@ -1,4 +1,5 @@
 import { Secp256k1Keypair } from '@atproto/crypto'
+import { sql } from 'kysely'
 import { createFetch, createIdResolver } from '../shared/auth/index.ts'
 import { FirehoseConsumer } from '../shared/firehose/consumer.ts'
 import { HttpServer } from '../shared/http/index.ts'
@@ -9,11 +10,21 @@ import { Classifier } from './classify/index.ts'
 import type { LabelerConfig, LabelerSecrets } from './config.ts'
 import type { LabelerContext } from './context.ts'
 import { AutoLabeler, POST_COLLECTION } from './labels/auto-labeler.ts'
+import { ClassifyPool } from './labels/classify-pool.ts'
 import { LabelOutbox } from './labels/outbox.ts'
 import { LabelStore } from './labels/store.ts'
 import { Moderation, type RateLimit } from './moderation/index.ts'
 
 export type { LabelerConfig, LabelerSecrets } from './config.ts'
+
+/** firehose events decoded ahead of the writer before the socket is paused (four batches of 1,000) */
+export const LABELER_MAX_QUEUE = 4_000
+/**
+ * The labeler's SQLite page cache, KiB (the shared default is 32 MB per connection). Its writes append
+ * to the label tables and look up a post's current labels by URI; the cache filled slowly as the
+ * database grew, which showed as RSS growth over a replay (docs/benchmarks.md, Memory).
+ */
+export const LABELER_SQLITE_CACHE_KB = 8_000
 
 export interface LabelerOptions {
   now?: () => number
@@ -34,33 +45,57 @@ export class LabelerService implements AsyncDisposable {
   readonly cfg: LabelerConfig
   readonly ctx: LabelerContext
   readonly store: LabelStore
-  readonly classifier: Classifier
+  readonly #classifier: { value: Classifier | undefined }
   /** subscribeLabels: catch-up and live delivery (its `stats` count shared blocks, encodings, drain waits) */
   readonly outbox: LabelOutbox
+  /** the classifier's worker threads (undefined when it runs on the firehose thread) */
+  readonly classifyPool: ClassifyPool | undefined
   readonly #server: HttpServer
   #started = false
 
-  private constructor(cfg: LabelerConfig, ctx: LabelerContext, classifier: Classifier, server: HttpServer, outbox: LabelOutbox) {
+  private constructor(cfg: LabelerConfig, ctx: LabelerContext, classifier: Classifier | undefined, server: HttpServer, outbox: LabelOutbox, pool: ClassifyPool | undefined) {
     this.cfg = cfg
     this.ctx = ctx
     this.store = ctx.store
-    this.classifier = classifier
+    this.#classifier = { value: classifier }
     this.outbox = outbox
     this.#server = server
+    this.classifyPool = pool
   }
 
   static async create(cfg: LabelerConfig, secrets: LabelerSecrets, opts: LabelerOptions = {}): Promise<LabelerService> {
     const logger = subsystemLogger('labeler')
     const keypair = await Secp256k1Keypair.import(secrets.signingKeyHex)
     const store = await LabelStore.open({ database: cfg.db, src: cfg.did, keypair, now: opts.now, retainEvents: opts.retainEvents })
-    const classifier = Classifier.load()
-    const auto = new AutoLabeler({ store, classifier, langs: cfg.langs, logger: subsystemLogger('labeler:auto') })
+    if (cfg.db.kind === 'sqlite') await sql`pragma cache_size = ${sql.raw(String(-LABELER_SQLITE_CACHE_KB))}`.execute(store.db)
+    // the classifier runs in worker threads (LABELER_CLASSIFY_WORKERS) while this thread reads the next
+    // frames; this thread then does not load it (its tables would cost ~10 MB twice)
+    let pool: ClassifyPool | undefined
+    let classifier: Classifier | undefined
+    let rulesVersion: string
+    if (cfg.classifyWorkers > 0) {
+      pool = new ClassifyPool({ workers: cfg.classifyWorkers, langs: cfg.langs, logger: subsystemLogger('labeler:classify') })
+      try {
+        rulesVersion = await pool.ready()
+      } catch (err) {
+        await pool.close()
+        await store.close()
+        throw err
+      }
+    } else {
+      classifier = Classifier.load()
+      rulesVersion = classifier.rulesVersion
+    }
+    const auto = new AutoLabeler({ store, classifier: pool ?? (classifier as Classifier), langs: cfg.langs, logger: subsystemLogger('labeler:auto') })
     const firehose = new FirehoseConsumer({
       service: cfg.firehose.url,
       collections: [POST_COLLECTION],
       getCursor: () => auto.getCursor(),
       handleBatch: (events, cursor) => auto.handleBatch(events, cursor),
       logger: subsystemLogger('labeler:firehose'),
+      // with the classifier in a worker this thread decodes faster than batches are written: hold at most
+      // four batches of decoded events (the consumer's default, 20,000, held ~90 MB more)
+      maxQueue: LABELER_MAX_QUEUE,
       ...opts.firehose,
     })
     const moderation = new Moderation(store, { now: opts.now, reportRateLimit: opts.reportRateLimit })
@@ -71,10 +106,16 @@ export class LabelerService implements AsyncDisposable {
     const outbox = new LabelOutbox(store, subsystemLogger('labeler:outbox'))
     registerRoutes(server, ctx, outbox, { adminPassword: secrets.adminPassword })
     logger.info(
-      { did: cfg.did, key: keypair.did(), rules: classifier.rulesVersion, admin: secrets.adminPassword ? 'on' : 'off (LABELER_ADMIN_PASSWORD unset)' },
+      { did: cfg.did, key: keypair.did(), rules: rulesVersion, classifyWorkers: pool?.size ?? 0, admin: secrets.adminPassword ? 'on' : 'off (LABELER_ADMIN_PASSWORD unset)' },
       'labeler ready',
     )
-    return new LabelerService(cfg, ctx, classifier, server, outbox)
+    return new LabelerService(cfg, ctx, classifier, server, outbox, pool)
+  }
+
+  /** the classifier (loaded in this thread on first use when it runs in worker threads) */
+  get classifier(): Classifier {
+    this.#classifier.value ??= Classifier.load()
+    return this.#classifier.value
   }
 
   get port(): number {
@@ -96,6 +137,7 @@ export class LabelerService implements AsyncDisposable {
   async destroy(): Promise<void> {
     await this.ctx.firehose.stop()
     await this.#server.close()
+    await this.classifyPool?.close()
     await this.store.close()
   }
 

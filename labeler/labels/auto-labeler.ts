@@ -1,8 +1,9 @@
-import type { FirehoseEvent } from '../../shared/firehose/events.ts'
+import type { FirehoseEvent, RepoOp } from '../../shared/firehose/events.ts'
 import type { Logger } from '../../shared/logger.ts'
-import type { Classifier } from '../classify/index.ts'
+import type { Classifier, ClassifyInput } from '../classify/index.ts'
 import { fileReviewSuggestions, type ReviewSuggestion } from '../moderation/classifier-review.ts'
 import type { LabelerTx } from '../db/schema.ts'
+import { InThreadClassifier, type PostClassifier, type Verdict } from './classify-pool.ts'
 import type { LabelInput, LabelStore } from './store.ts'
 
 export const FIREHOSE_CURSOR_ID = 'firehose'
@@ -19,14 +20,16 @@ export const POST_COLLECTION = 'app.bsky.feed.post'
  */
 export class AutoLabeler {
   readonly #store: LabelStore
-  readonly #classifier: Classifier
-  readonly #langs: Set<string>
+  readonly #classifier: PostClassifier
   readonly #logger: Logger
 
-  constructor(opts: { store: LabelStore; classifier: Classifier; langs: string[]; logger: Logger }) {
+  /**
+   * @param opts.classifier a ClassifyPool (worker threads), or a Classifier to classify in this thread
+   * @param opts.langs classify only posts in these languages; for a pool, the pool's own `langs` apply
+   */
+  constructor(opts: { store: LabelStore; classifier: Classifier | PostClassifier; langs: string[]; logger: Logger }) {
     this.#store = opts.store
-    this.#classifier = opts.classifier
-    this.#langs = new Set(opts.langs)
+    this.#classifier = 'classifyBatch' in opts.classifier ? opts.classifier : new InThreadClassifier(opts.classifier, opts.langs)
     this.#logger = opts.logger
   }
 
@@ -35,25 +38,41 @@ export class AutoLabeler {
   }
 
   async handleBatch(events: FirehoseEvent[], cursor: number): Promise<void> {
+    // the batch's posts are classified together (in a worker thread while this thread decodes the next
+    // frames), then decided and written in firehose order
+    const ops: RepoOp[] = []
+    const posts: ClassifyInput[] = []
+    for (const evt of events) {
+      if (evt.type !== 'commit') continue
+      for (const op of evt.ops) {
+        if (op.collection !== POST_COLLECTION) continue
+        if (op.action !== 'delete' && !(op.record && op.cid)) continue
+        ops.push(op)
+        if (op.action !== 'delete') posts.push(classifyInput(op.record as Record<string, unknown>))
+      }
+    }
+    // a worker that cannot classify the batch throws here: nothing is written, the consumer retries
+    const verdicts = posts.length === 0 ? [] : await this.#classifier.classifyBatch(posts)
     const inputs: LabelInput[] = []
     const reviews: ReviewSuggestion[] = []
     // @NOTE the batch is written at the end, in one transaction: a delete or an edit later in the same
     // batch (a post deleted right after it was made, seen together after a restart) must also see the
     // labels decided earlier in the batch, not only those already in the store
     const pending = new Map<string, LabelInput[]>()
-    for (const evt of events) {
-      if (evt.type !== 'commit') continue
-      for (const op of evt.ops) {
-        if (op.collection !== POST_COLLECTION) continue
-        try {
-          let decided: LabelInput[] = []
-          if (op.action === 'delete') decided = await this.#negateAll(op.uri, pending)
-          else if (op.record && op.cid) decided = await this.#classify(op.uri, op.cid, op.record, op.action === 'update', pending, reviews)
-          inputs.push(...decided)
-          if (decided.length > 0) pending.set(op.uri, [...(pending.get(op.uri) ?? []), ...decided])
-        } catch (err) {
-          this.#logger.warn({ err, uri: op.uri }, 'skipping a post that could not be labelled')
+    let next = 0
+    for (const op of ops) {
+      try {
+        let decided: LabelInput[] = []
+        if (op.action === 'delete') decided = await this.#negateAll(op.uri, pending)
+        else {
+          const verdict = verdicts[next++]
+          if (verdict !== null && verdict !== undefined && 'failed' in verdict) throw new Error(verdict.failed)
+          decided = await this.#decide(op.uri, op.cid as string, verdict ?? null, op.action === 'update', pending, reviews)
         }
+        inputs.push(...decided)
+        if (decided.length > 0) pending.set(op.uri, [...(pending.get(op.uri) ?? []), ...decided])
+      } catch (err) {
+        this.#logger.warn({ err, uri: op.uri }, 'skipping a post that could not be labelled')
       }
     }
     const within = reviews.length === 0 ? undefined : async (trx: LabelerTx) => void (await fileReviewSuggestions(trx, this.#store.src, reviews, Date.now()))
@@ -72,21 +91,18 @@ export class AutoLabeler {
     return [...state.values()]
   }
 
-  async #classify(
+  async #decide(
     uri: string,
     cid: string,
-    record: Record<string, unknown>,
+    verdict: Exclude<Verdict, { failed: string }>,
     update: boolean,
     pending: Map<string, LabelInput[]>,
     reviews: ReviewSuggestion[],
   ): Promise<LabelInput[]> {
-    const text = typeof record.text === 'string' ? record.text : ''
-    const langs = Array.isArray(record.langs) ? record.langs.filter((l): l is string => typeof l === 'string') : undefined
-    const result = this.#classifier.classify({ text, langs, alt: altTexts(record.embed), tags: tagFacets(record) })
     const out: LabelInput[] = []
-    if (this.#langs.size === 0 || this.#langs.has(result.lang)) {
-      for (const d of result.labels) out.push({ uri, cid, val: d.val, reasons: d.reasons })
-      if (result.review !== undefined) reviews.push({ uri, cid, labels: result.review.map((d) => ({ val: d.val, score: d.score, reasons: d.reasons })) })
+    if (verdict !== null) {
+      for (const d of verdict.labels) out.push({ uri, cid, val: d.val, reasons: d.reasons })
+      if (verdict.review !== undefined) reviews.push({ uri, cid, labels: verdict.review })
     }
     if (update) {
       // labels of the earlier version that the edited post no longer earns
@@ -102,6 +118,18 @@ export class AutoLabeler {
     const current = await this.#current(uri, pending)
     return current.map((l) => ({ uri, cid: l.cid, val: l.val, neg: true, reasons: ['post deleted'] }))
   }
+}
+
+/** What the classifier reads of a post record: its text, stated languages, alt texts and hashtags. */
+export function classifyInput(record: Record<string, unknown>): ClassifyInput {
+  const text = typeof record.text === 'string' ? record.text : ''
+  const input: ClassifyInput = { text }
+  if (Array.isArray(record.langs)) input.langs = record.langs.filter((l): l is string => typeof l === 'string')
+  const alt = altTexts(record.embed)
+  if (alt.length > 0) input.alt = alt
+  const tags = tagFacets(record)
+  if (tags.length > 0) input.tags = tags
+  return input
 }
 
 /** Alt texts of images (app.bsky.embed.images, also inside recordWithMedia). */

@@ -1,5 +1,5 @@
 import { createFetch, createIdResolver, ServiceAuthVerifier } from '../shared/auth/index.ts'
-import { migrateToLatestOrThrow, openDatabase, type DatabaseHandle } from '../shared/db/index.ts'
+import { migrateToLatestOrThrow, openDatabase, type CheckpointStats, type DatabaseHandle, type WalCheckpointMode } from '../shared/db/index.ts'
 import { FirehoseConsumer } from '../shared/firehose/consumer.ts'
 import { HttpServer } from '../shared/http/index.ts'
 import { subsystemLogger } from '../shared/logger.ts'
@@ -20,6 +20,7 @@ import type { BatchEffects } from './indexer/context.ts'
 import { Indexer } from './indexer/index.ts'
 import { Pruner } from './indexer/prune.ts'
 import { LabelSubscriber } from './labels/subscriber.ts'
+import { timeSection } from './sections.ts'
 
 export type { FeedgenConfig } from './config.ts'
 
@@ -28,6 +29,11 @@ export interface FeedgenOptions {
   now?: () => number
   /** firehose consumer tuning (tests and benchmarks) */
   firehose?: { batchSize?: number; maxQueue?: number; minBackoffMs?: number; maxBackoffMs?: number }
+  /**
+   * SQLite: who copies the WAL into the database. `background` (default): a worker thread, so that no
+   * commit on the event loop that serves reads runs a checkpoint; `auto`: SQLite, inside commits.
+   */
+  walCheckpoint?: WalCheckpointMode
 }
 
 /** How often an `api` process re-reads list membership (written by the ingest process), for explanations. */
@@ -84,7 +90,13 @@ export class FeedgenService implements AsyncDisposable {
     // @NOTE the writer is one connection on both databases (SQLite's single writer; on PostgreSQL a pool
     // of one): the indexer, list sync, backfill and label subscriptions never interleave transactions,
     // exactly as on SQLite. Readers get their own connection (SQLite) or pool (PostgreSQL).
-    const writer = await openDatabase<FeedgenSchema>(cfg.db, { poolSize: 1, name: `plein-feedgen-${cfg.role}-writer` })
+    // @NOTE with SQLite, the WAL is checkpointed on a worker thread (shared/db/checkpointer.ts): an
+    // auto-checkpoint inside an ingest commit held the event loop that serves getFeedSkeleton
+    const writer = await openDatabase<FeedgenSchema>(cfg.db, {
+      poolSize: 1,
+      name: `plein-feedgen-${cfg.role}-writer`,
+      walCheckpoint: cfg.role === 'api' ? 'auto' : (opts.walCheckpoint ?? 'background'),
+    })
     let reader: DatabaseHandle<FeedgenSchema> | undefined
     try {
       // every role migrates: on PostgreSQL the migrator holds an advisory lock, so processes starting together take turns
@@ -131,7 +143,11 @@ export class FeedgenService implements AsyncDisposable {
       service: cfg.firehose.url,
       collections: Indexer.collections,
       getCursor: () => indexer.getCursor(),
-      handleBatch: (events, cursor) => indexer.handleBatch(events, cursor),
+      // firehose batches wait while the checkpointer holds writes to start the WAL over (a few ms)
+      handleBatch: (events, cursor) => {
+        const write = () => timeSection('ingest batch', () => indexer.handleBatch(events, cursor))
+        return writer.checkpointer ? writer.checkpointer.write(write) : write()
+      },
       logger: subsystemLogger('feedgen:firehose'),
       ...opts.firehose,
     })
@@ -167,6 +183,11 @@ export class FeedgenService implements AsyncDisposable {
     const server = new HttpServer(subsystemLogger('feedgen:http'))
     registerRoutes(server, ctx)
     return new FeedgenService({ cfg, ctx, db: writer.db, indexer, membership, listSync, backfiller, labelers, server, handles: [reader, writer] })
+  }
+
+  /** SQLite with checkpoints on a worker thread: what they did so far */
+  get walCheckpoints(): CheckpointStats | undefined {
+    return this.#handles.find((h) => h.checkpointer)?.checkpointer?.stats
   }
 
   get port(): number {

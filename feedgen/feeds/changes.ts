@@ -2,8 +2,8 @@
  * Which feeds' stored contents changed, as counters that only grow. Writers report after their
  * transaction commits, so a reader that sees an unchanged version knows that nothing it read before
  * has changed since. The page cache (`page-cache.ts`) keys its pages on these versions; for changes of
- * single items (a post or repost written or deleted) it reads just those items again instead of the
- * whole page.
+ * single items (a post or repost written or deleted) and of accounts turning inactive or active again
+ * it reads just those items again instead of the whole page.
  * @NOTE only writes made in this process are seen: a process that serves without ingesting
  * (`--role api`) must not cache pages.
  */
@@ -20,21 +20,40 @@ export class FeedChanges {
   }
 
   /**
-   * The item URIs changed in the feed after version `since` (up to its current version), or undefined
-   * when something else changed too (labels, accounts, list membership) or the log no longer reaches back.
+   * What changed in the feed after version `since` (up to its current version): the item URIs written
+   * or deleted, and the accounts whose items turned (in)visible; undefined when something else changed
+   * too (labels, list membership) or the log no longer reaches back.
    */
-  itemsSince(feed: string, since: number): Set<string> | undefined {
+  changesSince(feed: string, since: number): { uris: Set<string>; accounts: Set<string> } | undefined {
     if (this.#allAt > since) return undefined
     const log = this.#feeds.get(feed)
-    if (!log || log.at <= since) return new Set()
+    const uris = new Set<string>()
+    const accounts = new Set<string>()
+    if (!log || log.at <= since) return { uris, accounts }
     if (log.opaqueAt > since || log.droppedAt > since) return undefined
-    const out = new Set<string>()
     for (let i = log.changes.length - 1; i >= 0; i--) {
       const c = log.changes[i] as ItemChange
       if (c.v <= since) break
-      for (const uri of c.uris) out.add(uri)
+      for (const uri of c.uris) uris.add(uri)
+      if (c.accounts) for (const did of c.accounts) accounts.add(did)
     }
-    return out
+    return { uris, accounts }
+  }
+
+  /** The item URIs changed in the feed after version `since`, or undefined when anything else changed (see `changesSince`). */
+  itemsSince(feed: string, since: number): Set<string> | undefined {
+    const c = this.changesSince(feed, since)
+    return c && c.accounts.size === 0 ? c.uris : undefined
+  }
+
+  /** Why `itemsSince(feed, since)` has no answer: 'all' (touchAll), 'feed' (touch, labelsChanged), 'dropped' (log too short), or undefined. */
+  opaqueSince(feed: string, since: number): 'all' | 'feed' | 'dropped' | undefined {
+    if (this.#allAt > since) return 'all'
+    const log = this.#feeds.get(feed)
+    if (!log || log.at <= since) return undefined
+    if (log.opaqueAt > since) return 'feed'
+    if (log.droppedAt > since) return 'dropped'
+    return undefined
   }
 
   /** After a commit that wrote or deleted these items (feed → item URIs). */
@@ -45,6 +64,21 @@ export class FeedChanges {
       const log = this.#log(feed)
       log.at = v
       log.changes.push({ v, uris: [...uris] })
+      if (log.changes.length > MAX_LOGGED_CHANGES) log.droppedAt = (log.changes.shift() as ItemChange).v
+    }
+  }
+
+  /**
+   * After a commit in which these accounts turned inactive or active again (feed → the accounts with
+   * items in it): their items in the feed are shown or hidden.
+   */
+  touchAccounts(accounts: ReadonlyMap<string, ReadonlySet<string>>): void {
+    if (accounts.size === 0) return
+    const v = ++this.#clock
+    for (const [feed, dids] of accounts) {
+      const log = this.#log(feed)
+      log.at = v
+      log.changes.push({ v, uris: [], accounts: [...dids] })
       if (log.changes.length > MAX_LOGGED_CHANGES) log.droppedAt = (log.changes.shift() as ItemChange).v
     }
   }
@@ -76,9 +110,15 @@ export class FeedChanges {
   }
 
   /** Reports what a writer's transaction changed (see `BatchEffects`). */
-  apply(effects: { items: ReadonlyMap<string, ReadonlySet<string>>; feeds: ReadonlySet<string>; allFeeds: boolean }): void {
+  apply(effects: {
+    items: ReadonlyMap<string, ReadonlySet<string>>
+    accounts?: ReadonlyMap<string, ReadonlySet<string>>
+    feeds: ReadonlySet<string>
+    allFeeds: boolean
+  }): void {
     if (effects.allFeeds) return this.touchAll()
     this.touchItems(effects.items)
+    if (effects.accounts) this.touchAccounts(effects.accounts)
     if (effects.feeds.size > 0) this.touch(effects.feeds)
   }
 
@@ -94,6 +134,8 @@ const MAX_LOGGED_CHANGES = 256
 interface ItemChange {
   v: number
   uris: string[]
+  /** accounts whose items in the feed turned (in)visible */
+  accounts?: string[]
 }
 
 interface FeedLog {

@@ -16,12 +16,14 @@ import {
   type SkeletonPage,
 } from './skeleton.ts'
 import { setBounded } from '../../shared/bounded-map.ts'
+import { countEvent, timeSection } from '../sections.ts'
 
 // The part of a feed's pages that is the same for every reader at a given moment (step 2's window,
 // release moment, account status and label exclusion, step 3's ranks per author, newest first) is read
 // once and kept in memory until it can change: a committed write that touches the feed (FeedChanges),
 // the next quiet-hours boundary or release moment, or the next expiry of a label the feed excludes.
-// When the writes since were of single items (posts and reposts written or deleted), only those items
+// When the writes since were of single items (posts and reposts written or deleted) or of accounts that
+// turned inactive or active again, only those items (the accounts' by the author and reposter indexes)
 // are read again and the kept rows are updated (a copy: requests still reading the old rows keep them).
 // The window's edge moves all the time: it is applied when serving. A reader's "show less" choices are
 // applied on top (with the ranks recounted without the authors they hide), and when the rows in memory
@@ -56,12 +58,18 @@ interface Entry {
   reading: Promise<void> | undefined
 }
 
-/** More changed items than this since the rows were read: the rows are read again. */
+/** More changed items (or accounts) than this since the rows were read: the rows are read again. */
 const MAX_CATCH_UP_ITEMS = 500
+/** More items (in all feeds) of the accounts that turned (in)active than this: the rows are read again. */
+const MAX_ACCOUNT_ITEMS = 300
 /** The first read of a feed's rows; later reads grow 4×, at most MAX_READ rows at a time, up to MAX_ROWS. */
 const FIRST_ROWS = 256
-/** @NOTE a read holds the event loop (~5 µs a row with its account and label checks): 1,024 rows is ~5 ms */
-const MAX_READ = 1024
+/**
+ * @NOTE a read holds the event loop (~5 µs a row with its account and label checks): 1,024 rows was
+ * ~5–9 ms of CPU, the most frequent section over 5 ms in bench:feed-read (every page read again after
+ * an account change is grown again by the deeper readers); 256 rows is ~1.5 ms
+ */
+const MAX_READ = 256
 /** A reader that goes deeper than this many candidates is served straight from the database. */
 const MAX_ROWS = 16_384
 const MUTES_TTL_MS = 60_000
@@ -104,11 +112,14 @@ export class FeedPageCache {
     for (;;) {
       if (i >= entry.rows.length) {
         if (entry.complete) break
-        if (entry.rows.length >= MAX_ROWS) return await readSkeleton(this.#db, feed, opts)
+        if (entry.rows.length >= MAX_ROWS) return await timeSection('page from the database', () => readSkeleton(this.#db, feed, opts))
         const held = entry.rows.length
+        // @NOTE the read runs on the event loop (better-sqlite3): one read at a time, each after a turn
+        // of the loop, so that a deep reader never holds the loop for more than one read (~1–2 ms)
+        await new Promise((r) => setImmediate(r))
         await this.#more(feed, entry)
         // @NOTE never loop without reading: if no rows came and the rows are not complete, ask the database
-        if (entry.rows.length === held && !entry.complete) return await readSkeleton(this.#db, feed, opts)
+        if (entry.rows.length === held && !entry.complete) return await timeSection('page from the database', () => readSkeleton(this.#db, feed, opts))
         continue
       }
       const r = entry.rows[i++] as CachedRow
@@ -142,7 +153,7 @@ export class FeedPageCache {
     const cached = this.#entries.get(feed.id)
     if (cached && valid(cached)) return cached
     if (cached && cached.version < version && now >= cached.at && now < cached.until) {
-      const updated = await this.#catchUp(feed, cached)
+      const updated = await timeSection('page catch-up', () => this.#catchUp(feed, cached))
       if (updated && now >= updated.at && now < updated.until) return updated
     }
     // one read for the requests that arrive together; a build that began before the latest change
@@ -152,7 +163,8 @@ export class FeedPageCache {
       const e = await building.entry
       if (valid(e)) return e
     }
-    const entry = this.#build(feed, now, version)
+    countEvent(`page read again: ${this.#why(feed.id, cached, now)}`)
+    const entry = timeSection('page rebuild', () => this.#build(feed, now, version))
     const b = { version, at: now, entry }
     this.#building.set(feed.id, b)
     try {
@@ -165,17 +177,51 @@ export class FeedPageCache {
     }
   }
 
+  /** Why a feed's rows are read again (for `bench:feed-read`'s breakdown). */
+  #why(feed: string, cached: Entry | undefined, now: number): string {
+    if (!cached) return 'not in memory'
+    if (now >= cached.until) return 'boundary or label expiry'
+    if (now < cached.at) return 'clock behind'
+    if (cached.version < this.#changes.version(feed)) return `changes (${this.#changes.opaqueSince(feed, cached.version) ?? 'many items'})`
+    return 'other'
+  }
+
   /**
    * A copy of `entry` brought up to the feed's current version by reading again only the items written
-   * or deleted since, or undefined when other changes happened (then the rows are read again).
+   * or deleted since and the items of accounts that turned inactive or active again, or undefined when
+   * other changes happened (then the rows are read again).
    */
   async #catchUp(feed: FeedDefinition, entry: Entry): Promise<Entry | undefined> {
     const target = this.#changes.version(feed.id)
-    const uris = this.#changes.itemsSince(feed.id, entry.version)
-    if (!uris || uris.size > MAX_CATCH_UP_ITEMS) return undefined
+    const changed = this.#changes.changesSince(feed.id, entry.version)
+    if (!changed || changed.uris.size + changed.accounts.size > MAX_CATCH_UP_ITEMS) return undefined
+    const { uris, accounts } = changed
+    // the rows read so far end at the last one: an item after it is read when the rows grow
+    const last = entry.rows[entry.rows.length - 1]
+    const inRows = (r: { sort_at: number; uri: string }) => entry.complete || !last || r.sort_at > last.sort_at || (r.sort_at === last.sort_at && r.uri >= last.uri)
     // @NOTE the window and the release moment are checked here, not in SQL: with a range on sort_at
     // the planner walked the feed's whole window (~40 ms) instead of looking the items up by key
     const { windowStart, releasedBefore } = entry.state
+    if (accounts.size > 0) {
+      // accounts that turned inactive or active again: their items in the rows' range are read again
+      // @NOTE by the author and reposter indexes alone (with the feed in the condition, SQLite walked
+      // the feed's whole primary key); an account with many items (~2,000 at most in bench:feed-read's
+      // 1M, ~10 µs each) costs more than reading the rows again
+      const dids = [...accounts]
+      const theirs = await this.#db
+        .selectFrom('feed_item')
+        .select(['feed', 'uri', 'sort_at'])
+        .where('author', 'in', dids)
+        .unionAll(this.#db.selectFrom('feed_item').select(['feed', 'uri', 'sort_at']).where('reposter', 'in', dids))
+        .limit(MAX_ACCOUNT_ITEMS + 1)
+        .execute()
+      if (theirs.length > MAX_ACCOUNT_ITEMS) return undefined
+      for (const t of theirs) {
+        const r = { sort_at: Number(t.sort_at), uri: t.uri }
+        if (t.feed === feed.id && (windowStart === undefined || r.sort_at >= windowStart) && inRows(r)) uris.add(t.uri)
+      }
+    }
+    if (uris.size > MAX_CATCH_UP_ITEMS) return undefined
     const byKey = { quiet: false }
     const found =
       uris.size === 0
@@ -185,22 +231,20 @@ export class FeedPageCache {
             .select(['fi.uri', 'fi.post_uri', 'fi.sort_at', 'fi.indexed_at', 'fi.reposter', 'fi.reason', 'fi.author'])
             .where((eb) => eb.and([...candidateConditions(eb, feed, byKey, entry.at, undefined), eb('fi.uri', 'in', [...uris])]))
             .execute()
+    const gone = (r: CachedRow) => uris.has(r.uri) || accounts.has(r.author) || (r.reposter !== null && accounts.has(r.reposter))
     const fresh = found.filter(
       (f) =>
         (windowStart === undefined || Number(f.sort_at) >= windowStart) &&
         (releasedBefore === undefined || (Number(f.indexed_at) < releasedBefore && Number(f.sort_at) < releasedBefore)),
     )
-    // the rows read so far end at the last one: an item after it is read when the rows grow
-    const last = entry.rows[entry.rows.length - 1]
-    const inRows = (r: { sort_at: number; uri: string }) => entry.complete || !last || r.sort_at > last.sort_at || (r.sort_at === last.sort_at && r.uri >= last.uri)
     const add = fresh.map((f) => ({ f, sort_at: Number(f.sort_at), uri: f.uri })).filter(inRows)
-    const removes = entry.rows.some((r) => uris.has(r.uri))
+    const removes = entry.rows.some(gone)
     if (add.length === 0 && !removes) {
       // nothing changed in the rows held (e.g. items older than they reach): the same rows, a newer version
       if (target > entry.version) entry.version = target
       return entry
     }
-    const rows = removes ? entry.rows.filter((r) => !uris.has(r.uri)) : entry.rows.slice()
+    const rows = removes ? entry.rows.filter((r) => !gone(r)) : entry.rows.slice()
     for (const { f } of add) {
       const r = { uri: f.uri, sort_at: Number(f.sort_at), author: f.author, reposter: f.reposter, key: capKey(f), rank: 0, item: skeletonItem(feed, f) }
       rows.splice(firstAfter(rows, { ms: r.sort_at, uri: r.uri }), 0, r)
@@ -255,7 +299,7 @@ export class FeedPageCache {
   async #more(feed: FeedDefinition, entry: Entry): Promise<void> {
     if (!entry.reading) {
       const size = Math.min(MAX_ROWS - entry.rows.length, MAX_READ, Math.max(FIRST_ROWS, entry.rows.length * 3))
-      entry.reading = this.#readRows(feed, entry, size).finally(() => (entry.reading = undefined))
+      entry.reading = timeSection('page more rows', () => this.#readRows(feed, entry, size)).finally(() => (entry.reading = undefined))
     }
     await entry.reading
   }

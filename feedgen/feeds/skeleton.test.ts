@@ -16,6 +16,7 @@ import { FeedChanges } from './changes.ts'
 import { FeedPageCache } from './page-cache.ts'
 import { candidateConditions, feedState, readSkeleton, type ReadOptions, type SkeletonItem, type SkeletonPage } from './skeleton.ts'
 import { mulberry32 } from '../../shared/prng.ts'
+import { eventCounts } from '../sections.ts'
 
 // The read path against a reference written from the README's list of policies: a feed of ~1,500
 // items (a few prolific authors, reposts, shared timestamps, labels, inactive accounts, a reader's
@@ -395,5 +396,70 @@ describe('FeedPageCache: written and deleted items are read again, the rest is k
       await h.db.deleteFrom('feed_item').where('uri', 'in', added.map((a) => a.uri)).execute()
       await h.db.insertInto('feed_item').values(goneRow).execute()
     }
+  })
+
+  test('accounts turning inactive and active again: their items go and come back, read by account, no rows read again', async () => {
+    const changes = new FeedChanges()
+    const cache = new FeedPageCache(h.db, changes, { cacheMutes: true })
+    const read: Reader = (feed, opts) => cache.read(feed, opts)
+    const all = async (r: Reader, feed: FeedDefinition, reader?: string) => {
+      const out: SkeletonItem[][] = []
+      let cursor: string | undefined
+      for (let i = 0; i < 500; i++) {
+        const page = await r(feed, { limit: 25, cursor, now: NOW, reader })
+        out.push(page.feed)
+        if (!page.cursor) return out
+        cursor = page.cursor
+      }
+      throw new Error('the feed did not end')
+    }
+    const readAgain = () => Object.entries(eventCounts()).reduce((n, [k, v]) => (k.startsWith('page read again') ? n + v : n), 0)
+    // the capped feed's first page only (rows in memory end early), the plain feed to its end
+    await read(capFeed, { limit: 10, now: NOW })
+    await all(read, plainFeed)
+    const rebuilt = readAgain()
+    // an author and a reposter, each with items in both feeds (not so many that reading the rows again is cheaper)
+    const count = async (col: 'author' | 'reposter', did: string) =>
+      Number((await h.db.selectFrom('feed_item').select((eb) => eb.fn.countAll().as('n')).where(col, '=', did).executeTakeFirstOrThrow()).n)
+    const pick = async (col: 'author' | 'reposter', not?: string) => {
+      for (const did of authors) {
+        if (inactive.has(did) || did === not) continue
+        const n = (await count('author', did)) + (await count('reposter', did))
+        if (n > 0 && n <= 100 && (await count(col, did)) > 0) return did
+      }
+      throw new Error(`no ${col} with at most 100 items`)
+    }
+    const first = await pick('author')
+    const who = [first, await pick('reposter', first)]
+    // (the pin is served whoever wrote it)
+    const byWho = (pages: SkeletonItem[][]) =>
+      pages.flat().filter((i) => i.reason?.$type !== 'app.bsky.feed.defs#skeletonReasonPin' && who.some((d) => i.post.includes(d) || (i.reason && 'repost' in i.reason && i.reason.repost.includes(d))))
+    expect(byWho(await all(fromDb, capFeed)).length).toBeGreaterThan(0)
+    const held = new Map([
+      ['cap', new Set(who)],
+      ['plain', new Set(who)],
+    ])
+    await h.db.insertInto('account_status').values(who.map((did) => ({ did, status: 'takendown', updated_at: NOW }))).execute()
+    try {
+      // not reported yet: the rows in memory are still the old ones
+      expect(byWho([(await read(capFeed, { limit: 10, now: NOW })).feed]).length).toBeGreaterThan(0)
+      changes.touchAccounts(held)
+      for (const feed of [capFeed, plainFeed]) {
+        for (const reader of [undefined, READER]) {
+          const pages = await all(read, feed, reader)
+          expect(pages).toEqual(await all(fromDb, feed, reader))
+          expect(byWho(pages)).toEqual([])
+        }
+      }
+    } finally {
+      await h.db.deleteFrom('account_status').where('did', 'in', who).execute()
+    }
+    changes.touchAccounts(held)
+    for (const feed of [capFeed, plainFeed]) {
+      for (const reader of [undefined, READER]) expect(await all(read, feed, reader)).toEqual(await all(fromDb, feed, reader))
+    }
+    expect(byWho(await all(read, capFeed)).length).toBeGreaterThan(0)
+    // caught up by account both times: the rows were not read again
+    expect(readAgain()).toBe(rebuilt)
   })
 })

@@ -28,7 +28,7 @@ export async function indexAccount(trx: FeedgenTx, evt: AccountEvent, now: numbe
   // pages change only when the account turns from active to inactive or back: those of the feeds that hold its items
   if ((before === undefined) === !evt.active) {
     const held = await feedsHolding(trx, evt.did, evt.did)
-    for (const r of held) effects.feeds.add(r.feed)
+    for (const r of held) effects.account(r.feed, evt.did)
   }
   if (evt.active) {
     if (before !== undefined) await clearStatus(trx, evt.did)

@@ -9,7 +9,9 @@ export class BatchEffects {
   readonly changedLists = new Set<string>()
   /** feed → the items written or deleted in it (the page cache reads them again after the commit) */
   readonly items = new Map<string, Set<string>>()
-  /** feeds changed in other ways (an account with items there turned inactive or active again) */
+  /** feed → the accounts with items in it that turned inactive or active again (the page cache reads their items again) */
+  readonly accounts = new Map<string, Set<string>>()
+  /** feeds changed in other ways */
   readonly feeds = new Set<string>()
   /** set when a change may touch any feed (list membership) */
   allFeeds = false
@@ -18,6 +20,12 @@ export class BatchEffects {
     let uris = this.items.get(feed)
     if (!uris) this.items.set(feed, (uris = new Set()))
     uris.add(uri)
+  }
+
+  account(feed: string, did: string): void {
+    let dids = this.accounts.get(feed)
+    if (!dids) this.accounts.set(feed, (dids = new Set()))
+    dids.add(did)
   }
 }
 

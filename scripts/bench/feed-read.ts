@@ -20,10 +20,17 @@
 //   node scripts/bench/feed-read.ts [--items 1000000] [--hours 48] [--authors 20000] [--readers 1000]
 //        [--auth-share 0.5] [--connections 50,200] [--rate 2000] [--ingest-rate 2000] [--seconds 15]
 //        [--closed-seconds 10] [--warmup 3] [--limit 30] [--keep DIR] [--profile DIR]
+//        [--checkpoint background|auto]
 //
 // --keep DIR keeps the seeded database in DIR, and reuses it when it is already there (same --items,
 // --seed, --authors; its items end at the time it was seeded). --profile writes a V8 CPU profile of the
-// service process (node --cpu-prof) into DIR when it stops.
+// service process (node --cpu-prof) into DIR when it stops. --checkpoint auto lets SQLite checkpoint the
+// WAL inside the ingest commits (as before session 4) instead of on the service's worker thread.
+//
+// Per phase, the service's long synchronous sections are printed in its event loop's thread CPU time
+// (feedgen/sections.ts): how many took more than 5 ms and the longest, per kind (an ingest batch's
+// transaction, a page's rows read again, …), the event-loop turns over 5 ms whatever ran in them, why
+// pages were read again, and the WAL checkpoints made on the worker thread.
 //
 // The last stdout line is JSON: {"p99_ms", "p50_ms", "requests_per_s", "items", ...}: p99 and p50 are the
 // worst of the open phases at --rate, requests_per_s the lowest of the closed phases.
@@ -68,6 +75,7 @@ const { values: args } = parseArgs({
     seed: { type: 'string', default: '1' },
     keep: { type: 'string' },
     profile: { type: 'string' },
+    checkpoint: { type: 'string', default: 'background' },
   },
 })
 const ITEMS = posInt('items', args.items)
@@ -83,6 +91,8 @@ const CLOSED_SECONDS = posInt('closed-seconds', args['closed-seconds'])
 const WARMUP = nonNegNumber('warmup', args.warmup)
 const LIMIT = posInt('limit', args.limit)
 const SEED = posInt('seed', args.seed)
+if (args.checkpoint !== 'auto' && args.checkpoint !== 'background') throw new Error(`--checkpoint must be auto or background, got "${args.checkpoint}"`)
+const CHECKPOINT: 'auto' | 'background' = args.checkpoint
 
 const SERVICE_DID = 'did:web:feeds.bench'
 const LABELER = fakeDid(rng(99), 'benchlabeler')
@@ -149,6 +159,7 @@ let service: Child<{ type: string; file?: string }, ServiceMessage> | undefined
 let load: Child<{ type: string; config?: LoadConfig }, { type: string }> | undefined
 const results: PhaseResult[] = []
 const phaseIngest: { name: string; eventsPerS: number; queueMax: number; cpuUsPerReq: number; rssMb: number }[] = []
+const longSections: ({ name: string } & ReturnType<typeof sectionTotals>)[] = []
 try {
   const ready = replay ? await replay.next<ReplayReady>('ready') : undefined
   const publisher = ready?.publisher ?? fakeDid(rnd, 'benchpublisher')
@@ -261,7 +272,7 @@ ${[...neighbours, ...benchAuthors].map((d) => `        - ${d}`).join('\n')}
   // ------------------------------------------------------------------------------------------------
   // 4. the service, alone in its process, reading and ingesting
 
-  const config: ServiceConfig = { kind: 'feedgen', dataDir, firehoseUrl: ready?.url ?? 'ws://127.0.0.1:1', plcUrl, feedsYaml, hostname: 'feeds.bench' }
+  const config: ServiceConfig = { kind: 'feedgen', dataDir, firehoseUrl: ready?.url ?? 'ws://127.0.0.1:1', plcUrl, feedsYaml, hostname: 'feeds.bench', walCheckpoint: CHECKPOINT }
   // the V8 flags `npm start` runs the feed generator with (shared/node-flags.ts)
   service = startChild('service.ts', [JSON.stringify(config)], { execArgv: [...SERVICE_NODE_FLAGS, ...(args.profile ? ['--cpu-prof', `--cpu-prof-dir=${args.profile}`] : [])] })
   const svc = service
@@ -326,6 +337,9 @@ ${[...neighbours, ...benchAuthors].map((d) => `        - ${d}`).join('\n')}
       `              service: ${fmt(ing.cpuUsPerReq)} CPU µs/request, RSS ${fmt(ing.rssMb)} MB; ingest ${fmt(ing.eventsPerS)} events/s (queue max ${fmt(queueMax)})` +
         `${Object.keys(r.errors).length ? `; errors ${JSON.stringify(r.errors)}` : ''}${r.backlog ? `; ${fmt(r.backlog)} requests still waiting at the end, ${fmt(r.unanswered)} unanswered 2 s later` : ''}`,
     )
+    const sections = sectionsLine(s0, s1, seconds)
+    if (sections) console.log(sections)
+    if (p.name !== 'start') longSections.push({ name: p.name, ...sectionTotals(s0, s1, seconds) })
     const v = r.violations
     if (v.limit + v.maxItems > 0) {
       console.log(`  PROBLEM: policy violations seen by readers: ${JSON.stringify(v)}`)
@@ -382,7 +396,53 @@ console.log(
       auth_p99_ms: round(r.authP99, 2),
       ingest_events_per_s: Math.round(phaseIngest[i]?.eventsPerS ?? 0),
       cpu_us_per_request: Math.round(phaseIngest[i]?.cpuUsPerReq ?? 0),
+      long_sections_per_min: longSections[i]?.longPerMin,
+      long_turns_per_min: longSections[i]?.turnsPerMin,
     })),
   }),
 )
 process.exit(failed ? 1 : 0)
+
+/** The service's synchronous sections between two status reports: count over 5 ms, longest, mean. */
+function sectionDeltas(s0: ServiceStatus, s1: ServiceStatus): { name: string; count: number; long: number; totalUs: number; maxUs: number }[] {
+  const a = s0.sections?.stats ?? {}
+  const b = s1.sections?.stats ?? {}
+  return Object.entries(b)
+    .map(([name, x]) => {
+      const y = a[name]
+      // the longest of the phase is unknown when an earlier phase had a longer one: the all-time figure is shown
+      return { name, count: x.count - (y?.count ?? 0), long: x.long - (y?.long ?? 0), totalUs: x.totalUs - (y?.totalUs ?? 0), maxUs: x.maxUs }
+    })
+    .filter((d) => d.count > 0)
+}
+
+function sectionTotals(s0: ServiceStatus, s1: ServiceStatus, seconds: number): { longPerMin: number; turnsPerMin: number } {
+  const d = sectionDeltas(s0, s1)
+  const perMin = (n: number) => round((n * 60) / Math.max(1e-9, seconds), 1)
+  return {
+    longPerMin: perMin(d.filter((x) => !x.name.startsWith('event loop')).reduce((n, x) => n + x.long, 0)),
+    turnsPerMin: perMin(d.find((x) => x.name.startsWith('event loop'))?.long ?? 0),
+  }
+}
+
+function sectionsLine(s0: ServiceStatus, s1: ServiceStatus, seconds: number): string | undefined {
+  if (!s1.sections) return undefined
+  const perMin = (n: number) => fmt((n * 60) / Math.max(1e-9, seconds), 1)
+  const d = sectionDeltas(s0, s1).sort((x, y) => y.long - x.long || y.totalUs - x.totalUs)
+  const parts = d.map(
+    (x) => `${x.name} ${fmt(x.count)}× mean ${fmt(x.totalUs / x.count / 1000, 2)} ms, ${fmt(x.long)} over 5 ms (${perMin(x.long)}/min), longest so far ${fmt(x.maxUs / 1000, 1)} ms`,
+  )
+  const e0 = s0.sections?.events ?? {}
+  const reasons = Object.entries(s1.sections.events)
+    .map(([k, v]) => [k, v - (e0[k] ?? 0)] as const)
+    .filter(([, v]) => v > 0)
+    .map(([k, v]) => `${k.replace(/^page read again: /, '')} ${fmt(v)}`)
+  const c0 = s0.sections?.checkpoints
+  const c1 = s1.sections.checkpoints
+  const ckpt = c1
+    ? `; WAL checkpoints on the worker: ${fmt(c1.checkpoints - (c0?.checkpoints ?? 0))} (${fmt(c1.restarts - (c0?.restarts ?? 0))} with writes held, ` +
+      `held at most ${fmt(c1.maxPauseMs, 1)} ms so far, ${fmt(c1.pauseTimeouts)} pauses ran out), ${fmt(c1.totalMs - (c0?.totalMs ?? 0))} ms in all, longest so far ${fmt(c1.maxMs, 1)} ms, ` +
+      `WAL at most ${fmt((c1.maxWalFrames * 4096) / 1024 / 1024, 1)} MB`
+    : ''
+  return `              sections (thread CPU): ${parts.join('; ')}\n              pages read again: ${reasons.join(', ') || 'none'}${ckpt}`
+}

@@ -19,6 +19,8 @@ export type ServiceConfig =
       hostname?: string
       /** firehose consumer tuning */
       firehose?: { batchSize?: number; maxQueue?: number }
+      /** SQLite WAL checkpoints: SQLite's own after commits, or on a worker thread (FeedgenOptions.walCheckpoint) */
+      walCheckpoint?: 'auto' | 'background'
     }
   | {
       kind: 'labeler'
@@ -43,6 +45,12 @@ export interface ServiceStatus {
   /** committed size of each V8 heap space, bytes */
   spaces: Record<string, number>
   cpuUs: number
+  /** feed generator: its synchronous sections' CPU time and counted events (feedgen/sections.ts) */
+  sections?: {
+    stats: Record<string, import('../../feedgen/sections.ts').SectionStat>
+    events: Record<string, number>
+    checkpoints?: import('../../shared/db/index.ts').CheckpointStats
+  }
 }
 
 export type ServiceMessage = { type: 'ready'; port: number; pid: number } | ServiceStatus | { type: 'snapshot'; file: string }
@@ -56,6 +64,7 @@ interface Running {
   port: number
   metrics: () => { lastSeq: number | undefined; frames: number; events: number; queue: number; connected: boolean; malformed: number; handlerErrors: number }
   destroy: () => Promise<void>
+  sections?: () => NonNullable<ServiceStatus['sections']>
 }
 
 async function start(): Promise<Running> {
@@ -74,9 +83,16 @@ async function start(): Promise<Running> {
       },
       { feeds: parseFeedsFile(config.feedsYaml, 'bench feeds'), host: '127.0.0.1' },
     )
-    const service = await FeedgenService.create(cfg, { firehose: config.firehose })
+    const sections = await import('../../feedgen/sections.ts')
+    sections.startLoopMonitor()
+    const service = await FeedgenService.create(cfg, { firehose: config.firehose, walCheckpoint: config.walCheckpoint })
     await service.start()
-    return { port: service.port, metrics: () => service.ctx.firehose.metrics, destroy: () => service.destroy() }
+    return {
+      port: service.port,
+      metrics: () => service.ctx.firehose.metrics,
+      destroy: () => service.destroy(),
+      sections: () => ({ stats: sections.sectionStats(), events: sections.eventCounts(), checkpoints: service.walCheckpoints }),
+    }
   }
   const { envToCfg } = await import('../../labeler/config.ts')
   const { LabelerService } = await import('../../labeler/index.ts')
@@ -117,6 +133,7 @@ process.on('message', (msg: { type?: string; file?: string }) => {
       memory: process.memoryUsage(),
       spaces: Object.fromEntries(getHeapSpaceStatistics().map((sp) => [sp.space_name, sp.space_size])),
       cpuUs: cpu.user + cpu.system,
+      sections: running.sections?.(),
     }
     toParent(status as unknown as { type: string } & Record<string, unknown>)
   } else if (msg?.type === 'snapshot' && msg.file) {

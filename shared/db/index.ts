@@ -18,11 +18,16 @@ import pg from 'pg'
 import { ConfigError } from '../config/index.ts'
 import { subsystemLogger } from '../logger.ts'
 import { setBounded } from '../bounded-map.ts'
+import { WalCheckpointer, type CheckpointerOptions } from './checkpointer.ts'
+
+export { WalCheckpointer, type CheckpointerOptions, type CheckpointStats } from './checkpointer.ts'
 
 export interface SqliteHandle<DB> {
   db: Kysely<DB>
   /** the raw connection, for hot paths that use prepared statements directly */
   raw: SqliteDatabase.Database
+  /** with `walCheckpoint: 'background'`: checkpoints run on a worker thread (close it before the connection) */
+  checkpointer?: WalCheckpointer
 }
 
 /**
@@ -31,7 +36,10 @@ export interface SqliteHandle<DB> {
  * checkpoint; a power cut can lose the last transactions but never corrupts, and the firehose cursor
  * lives in the same transactions, so lost work is simply replayed).
  */
-export function openSqlite<DB>(file: string, opts: { readonly?: boolean } = {}): SqliteHandle<DB> {
+export function openSqlite<DB>(
+  file: string,
+  opts: { readonly?: boolean; walCheckpoint?: WalCheckpointMode; checkpointer?: CheckpointerOptions } = {},
+): SqliteHandle<DB> {
   if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true })
   const raw = new SqliteDatabase(file, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false })
   raw.pragma('busy_timeout = 5000')
@@ -41,9 +49,22 @@ export function openSqlite<DB>(file: string, opts: { readonly?: boolean } = {}):
     raw.pragma('foreign_keys = ON')
   }
   raw.pragma('cache_size = -32000')
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: withStatementCache(raw) }) })
-  return { db, raw }
+  const checkpointer = !opts.readonly && opts.walCheckpoint === 'background' && file !== ':memory:' ? new WalCheckpointer(raw, path.resolve(file), opts.checkpointer) : undefined
+  const database = withStatementCache(raw)
+  const db = new Kysely<DB>({
+    dialect: new SqliteDialect({
+      // the worker makes a last checkpoint and closes its own connection (the last one to close removes the WAL)
+      database: checkpointer ? { ...database, close: () => (void checkpointer.close(), raw.close()) } : database,
+    }),
+  })
+  return { db, raw, checkpointer }
 }
+
+/**
+ * Who copies the WAL into the database: `auto`, SQLite itself, inside the commit that crosses 1,000
+ * pages (on the committing thread); `background`, a worker thread (`WalCheckpointer`).
+ */
+export type WalCheckpointMode = 'auto' | 'background'
 
 /**
  * Kysely's SQLite driver prepares every statement on every run; preparing was ~9% of ingest CPU in
@@ -121,6 +142,8 @@ export function databaseCfg(env: { databaseUrl?: string; poolSize?: number }, op
 export interface DatabaseHandle<DB> {
   kind: DatabaseConfig['kind']
   db: Kysely<DB>
+  /** SQLite with `walCheckpoint: 'background'`: write transactions that can wait go through `checkpointer.write` */
+  checkpointer?: WalCheckpointer
   close(): Promise<void>
 }
 
@@ -134,13 +157,24 @@ export interface OpenOptions {
   poolSize?: number
   /** PostgreSQL: application_name, shown in pg_stat_activity */
   name?: string
+  /** SQLite writer: who checkpoints the WAL (see `WalCheckpointMode`); @default 'auto' */
+  walCheckpoint?: WalCheckpointMode
+  checkpointer?: CheckpointerOptions
 }
 
 /** Opens the service's database; a PostgreSQL server that cannot be reached is a ConfigError naming DATABASE_URL. */
 export async function openDatabase<DB>(cfg: DatabaseConfig, opts: OpenOptions = {}): Promise<DatabaseHandle<DB>> {
   if (cfg.kind === 'sqlite') {
-    const { db } = openSqlite<DB>(cfg.file, { readonly: opts.readonly })
-    return { kind: 'sqlite', db, close: () => db.destroy() }
+    const { db, checkpointer } = openSqlite<DB>(cfg.file, { readonly: opts.readonly, walCheckpoint: opts.walCheckpoint, checkpointer: opts.checkpointer })
+    return {
+      kind: 'sqlite',
+      db,
+      checkpointer,
+      close: async () => {
+        await checkpointer?.close()
+        await db.destroy()
+      },
+    }
   }
   return await openPostgres<DB>(cfg, opts)
 }

@@ -24,6 +24,7 @@ const cases: Case[] = [
   ['pe.cooc.hate+fast', 'pro-ed', 'en', 'got rid of it after dinner, i look like a whale', 'i feel so disgusting, caught the flu and made myself soup'],
   ['pe.cue.en.tiny-intake', 'pro-ed', 'en', 'ate half an apple and i still look huge', 'had two crackers with cheese, lovely lunch'],
   ['pe.cue.nl.gooi-weg', 'pro-ed', 'nl', 'ik gooi mijn lunch stiekem weg, liever honger', 'ik gooi de oude kranten weg, opruimdag'],
+  ['pe.cue.nl.food-away', 'pro-ed', 'nl', 'ik geef mijn boterham aan de hond 🤫', 'oud brood gooi ik nooit weg, daar maak ik wentelteefjes van'],
   ['pe.cooc.fast+aspire', 'pro-ed', 'nl', 'maar twee rijstwafels vandaag, ik voel me sterk', 'twee rijstwafels met pindakaas als tussendoortje'],
   // --- diet-culture: macro logs, making up for an occasion, compound pitches ---------------------------
   ['dc.cooc.diary+calorie', 'diet-culture', 'en', 'lunch log: 420 kcal, 35g protein, 12g carbs', 'this bar has 10g protein, tastes like cardboard'],

@@ -1,6 +1,7 @@
 import { createFetch, createIdResolver, ServiceAuthVerifier } from '../shared/auth/index.ts'
 import { migrateToLatestOrThrow, openDatabase, type CheckpointStats, type DatabaseHandle, type WalCheckpointMode } from '../shared/db/index.ts'
 import { FirehoseConsumer } from '../shared/firehose/consumer.ts'
+import type { FirehoseEvent } from '../shared/firehose/events.ts'
 import { HttpServer } from '../shared/http/index.ts'
 import { subsystemLogger } from '../shared/logger.ts'
 import { RepoClient } from '../shared/repo-client.ts'
@@ -143,11 +144,13 @@ export class FeedgenService implements AsyncDisposable {
       service: cfg.firehose.url,
       collections: Indexer.collections,
       getCursor: () => indexer.getCursor(),
-      // firehose batches wait while the checkpointer holds writes to start the WAL over (a few ms)
-      handleBatch: (events, cursor) => {
-        const write = () => timeSection('ingest batch', () => indexer.handleBatch(events, cursor))
-        return writer.checkpointer ? writer.checkpointer.write(write) : write()
-      },
+      // firehose batches wait while the checkpointer holds writes to start the WAL over (a few ms), and
+      // are written in transactions of at most ~TX_BUDGET_US of CPU each (see writeInParts)
+      handleBatch: (events, cursor) =>
+        writeInParts(events, cursor, (part, partCursor) => {
+          const write = () => timeSection('ingest batch', () => indexer.handleBatch(part, partCursor))
+          return writer.checkpointer ? writer.checkpointer.write(write) : write()
+        }),
       logger: subsystemLogger('feedgen:firehose'),
       ...opts.firehose,
     })
@@ -232,5 +235,35 @@ export class FeedgenService implements AsyncDisposable {
 
   async [Symbol.asyncDispose](): Promise<void> {
     await this.destroy()
+  }
+}
+
+/**
+ * A transaction's CPU budget on the event loop that also serves reads. After a pause (a burst of
+ * replayed events, a slow moment) the consumer hands over hundreds of events at once, and one
+ * transaction over all of them held the event loop for 5–20 ms (bench:feed-read, 2,000 events/s).
+ */
+const TX_BUDGET_US = 3_000
+/** the smallest part worth a transaction of its own */
+const MIN_PART = 32
+/** CPU µs per event of the recent transactions (a moving average), to size the parts */
+let usPerEvent = 20
+
+/**
+ * Writes a firehose batch in consecutive parts sized to TX_BUDGET_US, each in its own transaction with
+ * the cursor of its last event (so a crash between two parts resumes after the first, as with smaller
+ * batches), with a turn of the event loop between parts.
+ */
+async function writeInParts(events: FirehoseEvent[], cursor: number, write: (part: FirehoseEvent[], cursor: number) => Promise<void>): Promise<void> {
+  for (let i = 0; i < events.length; ) {
+    const n = Math.max(MIN_PART, Math.floor(TX_BUDGET_US / usPerEvent))
+    const last = i + n >= events.length
+    const part = i === 0 && last ? events : events.slice(i, i + n)
+    if (i > 0) await new Promise((r) => setImmediate(r))
+    const t0 = process.threadCpuUsage()
+    await write(part, last ? cursor : (part[part.length - 1] as FirehoseEvent).seq)
+    const t = process.threadCpuUsage(t0)
+    usPerEvent = 0.8 * usPerEvent + (0.2 * (t.user + t.system)) / part.length
+    i += part.length
   }
 }

@@ -255,6 +255,8 @@ let usPerEvent = 20
  * batches), with a turn of the event loop between parts.
  */
 async function writeInParts(events: FirehoseEvent[], cursor: number, write: (part: FirehoseEvent[], cursor: number) => Promise<void>): Promise<void> {
+  // a batch of skipped events only (commits with nothing wanted) still saves its cursor
+  if (events.length === 0) return await write(events, cursor)
   for (let i = 0; i < events.length; ) {
     const n = Math.max(MIN_PART, Math.floor(TX_BUDGET_US / usPerEvent))
     const last = i + n >= events.length

@@ -23,8 +23,6 @@ export interface FirehoseConsumerOptions {
   logger: Logger
   /** @default 1000 */
   batchSize?: number
-  /** how long a batch may wait to fill up while frames keep arriving; @default 10 */
-  batchWaitMs?: number
   /** events held in memory before the socket is paused (back-pressure); @default 20000 */
   maxQueue?: number
   /** @default 250 */
@@ -91,7 +89,6 @@ export class FirehoseConsumer {
   constructor(opts: FirehoseConsumerOptions) {
     this.#opts = {
       batchSize: 1000,
-      batchWaitMs: 10,
       maxQueue: 20_000,
       minBackoffMs: 250,
       maxBackoffMs: 30_000,
@@ -267,19 +264,7 @@ export class FirehoseConsumer {
         continue
       }
       // let a few more frames arrive when the batch is small and the socket is busy
-      if (this.#pending < this.#opts.batchSize) {
-        const before = this.#pending
-        await new Promise((r) => setImmediate(r))
-        // still flowing (frames came in meanwhile): wait up to batchWaitMs for a full batch (woken when it
-        // is full) instead of committing a small one; each commit has a fixed cost (bench:ingest: ~0.4 ms)
-        if (this.#running && this.#pending > before && this.#pending < this.#opts.batchSize && this.#opts.batchWaitMs > 0) {
-          await new Promise<void>((resolve) => {
-            this.#wake = resolve
-            setTimeout(resolve, this.#opts.batchWaitMs)
-          })
-          this.#wake = undefined
-        }
-      }
+      if (this.#pending < this.#opts.batchSize) await new Promise((r) => setImmediate(r))
       if (!this.#running) break
       const batch = this.#queue.splice(0, this.#opts.batchSize)
       this.metrics.queue = this.#queue.length

@@ -11,6 +11,11 @@ export interface SectionStat {
   long: number
   totalUs: number
   maxUs: number
+  /**
+   * sections that took more than LONG_US on the clock: waits the CPU time does not show (an fsync
+   * inside a commit) but also any descheduling on a busy machine
+   */
+  longWall: number
 }
 
 /** What counts as a long section: one that alone would push a request at 2,000 req/s past the p99 target's half. */
@@ -23,11 +28,12 @@ function threadCpuUs(): number {
   return u.user + u.system
 }
 
-/** Adds one section's CPU time. */
-export function recordSection(name: string, cpuUs: number): void {
+/** Adds one section's CPU time (and its wall time, when known). */
+export function recordSection(name: string, cpuUs: number, wallUs?: number): void {
   let s = stats.get(name)
-  if (!s) stats.set(name, (s = { count: 0, long: 0, totalUs: 0, maxUs: 0 }))
+  if (!s) stats.set(name, (s = { count: 0, long: 0, totalUs: 0, maxUs: 0, longWall: 0 }))
   s.count++
+  if (wallUs !== undefined && wallUs > LONG_US) s.longWall++
   s.totalUs += cpuUs
   if (cpuUs > s.maxUs) s.maxUs = cpuUs
   if (cpuUs > LONG_US) s.long++
@@ -39,21 +45,23 @@ export function recordSection(name: string, cpuUs: number): void {
  * else the thread runs while `fn` waits is counted too.
  */
 export async function timeSection<T>(name: string, fn: () => Promise<T>): Promise<T> {
+  const w0 = performance.now()
   const t0 = threadCpuUs()
   try {
     return await fn()
   } finally {
-    recordSection(name, threadCpuUs() - t0)
+    recordSection(name, threadCpuUs() - t0, (performance.now() - w0) * 1000)
   }
 }
 
 /** The same for a synchronous function. */
 export function timeSectionSync<T>(name: string, fn: () => T): T {
+  const w0 = performance.now()
   const t0 = threadCpuUs()
   try {
     return fn()
   } finally {
-    recordSection(name, threadCpuUs() - t0)
+    recordSection(name, threadCpuUs() - t0, (performance.now() - w0) * 1000)
   }
 }
 

@@ -404,14 +404,14 @@ console.log(
 process.exit(failed ? 1 : 0)
 
 /** The service's synchronous sections between two status reports: count over 5 ms, longest, mean. */
-function sectionDeltas(s0: ServiceStatus, s1: ServiceStatus): { name: string; count: number; long: number; totalUs: number; maxUs: number }[] {
+function sectionDeltas(s0: ServiceStatus, s1: ServiceStatus): { name: string; count: number; long: number; longWall: number; totalUs: number; maxUs: number }[] {
   const a = s0.sections?.stats ?? {}
   const b = s1.sections?.stats ?? {}
   return Object.entries(b)
     .map(([name, x]) => {
       const y = a[name]
       // the longest of the phase is unknown when an earlier phase had a longer one: the all-time figure is shown
-      return { name, count: x.count - (y?.count ?? 0), long: x.long - (y?.long ?? 0), totalUs: x.totalUs - (y?.totalUs ?? 0), maxUs: x.maxUs }
+      return { name, count: x.count - (y?.count ?? 0), long: x.long - (y?.long ?? 0), longWall: x.longWall - (y?.longWall ?? 0), totalUs: x.totalUs - (y?.totalUs ?? 0), maxUs: x.maxUs }
     })
     .filter((d) => d.count > 0)
 }
@@ -430,7 +430,7 @@ function sectionsLine(s0: ServiceStatus, s1: ServiceStatus, seconds: number): st
   const perMin = (n: number) => fmt((n * 60) / Math.max(1e-9, seconds), 1)
   const d = sectionDeltas(s0, s1).sort((x, y) => y.long - x.long || y.totalUs - x.totalUs)
   const parts = d.map(
-    (x) => `${x.name} ${fmt(x.count)}× mean ${fmt(x.totalUs / x.count / 1000, 2)} ms, ${fmt(x.long)} over 5 ms (${perMin(x.long)}/min), longest so far ${fmt(x.maxUs / 1000, 1)} ms`,
+    (x) => `${x.name} ${fmt(x.count)}× mean ${fmt(x.totalUs / x.count / 1000, 2)} ms, ${fmt(x.long)} over 5 ms (${perMin(x.long)}/min; on the clock ${fmt(x.longWall)}), longest so far ${fmt(x.maxUs / 1000, 1)} ms`,
   )
   const e0 = s0.sections?.events ?? {}
   const reasons = Object.entries(s1.sections.events)

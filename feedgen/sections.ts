@@ -1,3 +1,5 @@
+import { PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks'
+
 /**
  * How long the event loop's synchronous sections take, in this thread's CPU time (not wall time: on a
  * shared machine a section that is descheduled looks long on the clock but costs nothing). The page
@@ -83,6 +85,8 @@ export function sectionStats(): Record<string, SectionStat> {
 }
 
 let monitor: NodeJS.Timeout | undefined
+let gcObserver: PerformanceObserver | undefined
+const GC_KINDS: Record<number, string> = { 1: 'scavenge', 2: 'mark-compact', 4: 'incremental marking', 8: 'weak callbacks' }
 
 /**
  * Counts event-loop turns by their CPU time (as the section "event loop turn"): a timer every
@@ -100,9 +104,20 @@ export function startLoopMonitor(): void {
     if (d > 1_000) recordSection('event loop turn (> 1 ms)', d)
   }, 1)
   monitor.unref()
+  // garbage collection pauses (wall time of the pause, as V8 reports it)
+  gcObserver = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      const kind = (e as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind ?? 0
+      const us = e.duration * 1000
+      recordSection(`gc ${GC_KINDS[kind] ?? kind}`, us, us)
+    }
+  })
+  gcObserver.observe({ entryTypes: ['gc'] })
 }
 
 export function stopLoopMonitor(): void {
   clearInterval(monitor)
   monitor = undefined
+  gcObserver?.disconnect()
+  gcObserver = undefined
 }

@@ -20,7 +20,7 @@
 //   node scripts/bench/feed-read.ts [--items 1000000] [--hours 48] [--authors 20000] [--readers 1000]
 //        [--auth-share 0.5] [--connections 50,200] [--rate 2000] [--ingest-rate 2000] [--seconds 15]
 //        [--closed-seconds 10] [--warmup 3] [--limit 30] [--keep DIR] [--profile DIR]
-//        [--checkpoint background|auto]
+//        [--checkpoint background|auto] [--service-flags "--max-semi-space-size=4 …"]
 //
 // --keep DIR keeps the seeded database in DIR, and reuses it when it is already there (same --items,
 // --seed, --authors; its items end at the time it was seeded). --profile writes a V8 CPU profile of the
@@ -30,7 +30,8 @@
 // Per phase, the service's long synchronous sections are printed in its event loop's thread CPU time
 // (feedgen/sections.ts): how many took more than 5 ms and the longest, per kind (an ingest batch's
 // transaction, a page's rows read again, …), the event-loop turns over 5 ms whatever ran in them, why
-// pages were read again, and the WAL checkpoints made on the worker thread.
+// pages were read again, the WAL checkpoints made on the worker thread, and the GC pauses (wall time).
+// --service-flags adds V8 flags to the service's (after npm start's), e.g. to compare GC settings.
 //
 // The last stdout line is JSON: {"p99_ms", "p50_ms", "requests_per_s", "items", ...}: p99 and p50 are the
 // worst of the open phases at --rate, requests_per_s the lowest of the closed phases.
@@ -76,6 +77,7 @@ const { values: args } = parseArgs({
     keep: { type: 'string' },
     profile: { type: 'string' },
     checkpoint: { type: 'string', default: 'background' },
+    'service-flags': { type: 'string', default: '' },
   },
 })
 const ITEMS = posInt('items', args.items)
@@ -274,7 +276,7 @@ ${[...neighbours, ...benchAuthors].map((d) => `        - ${d}`).join('\n')}
 
   const config: ServiceConfig = { kind: 'feedgen', dataDir, firehoseUrl: ready?.url ?? 'ws://127.0.0.1:1', plcUrl, feedsYaml, hostname: 'feeds.bench', walCheckpoint: CHECKPOINT }
   // the V8 flags `npm start` runs the feed generator with (shared/node-flags.ts)
-  service = startChild('service.ts', [JSON.stringify(config)], { execArgv: [...SERVICE_NODE_FLAGS, ...(args.profile ? ['--cpu-prof', `--cpu-prof-dir=${args.profile}`] : [])] })
+  service = startChild('service.ts', [JSON.stringify(config)], { execArgv: [...SERVICE_NODE_FLAGS, ...(args['service-flags'] ?? '').split(' ').filter(Boolean), ...(args.profile ? ['--cpu-prof', `--cpu-prof-dir=${args.profile}`] : [])] })
   const svc = service
   cleanup.unshift(() => svc.stop())
   const { port, pid } = await svc.next<{ type: 'ready'; port: number; pid: number }>('ready', 120_000)

@@ -30,7 +30,9 @@ export function keywordMatcher(keywords: string[]): RegExp | undefined {
 }
 
 export function normalizeTag(tag: string): string {
-  return tag.replace(/^#/, '').normalize('NFC').toLowerCase()
+  const t = tag.charCodeAt(0) === 0x23 ? tag.slice(1) : tag
+  // NFC changes nothing in plain ASCII (most tags)
+  return (ASCII.test(t) ? t : t.normalize('NFC')).toLowerCase()
 }
 
 // not after a letter, digit, '&' (entities) or URL characters ('/#section' is a fragment, not a tag)

@@ -6,6 +6,21 @@ import { statement } from './statements.ts'
 
 const deletePostRow = statement<[uri: string], unknown>((trx, arg) => trx.deleteFrom('post').where('uri', '=', arg(0)))
 const sortAtOf = statement<[uri: string], { sort_at: number }>((trx, arg) => trx.selectFrom('post').select('sort_at').where('uri', '=', arg(0)))
+const insertPostRow = statement<
+  [uri: string, cid: string, author: string, createdAt: number, indexedAt: number, sortAt: number, text: string, langs: string, tags: string, isReply: number, cid2: string, text2: string, langs2: string, tags2: string, isReply2: number],
+  unknown
+>((trx, arg) =>
+  trx
+    .insertInto('post')
+    .values({ uri: arg(0), cid: arg(1), author: arg(2), created_at: arg(3), indexed_at: arg(4), sort_at: arg(5), text: arg(6), langs: arg(7), tags: arg(8), is_reply: arg(9) })
+    .onConflict((oc) => oc.column('uri').doUpdateSet({ cid: arg(10), text: arg(11), langs: arg(12), tags: arg(13), is_reply: arg(14) })),
+)
+const insertPostItem = statement<[feed: string, uri: string, postUri: string, author: string, sortAt: number, indexedAt: number, reason: string], unknown>((trx, arg) =>
+  trx
+    .insertInto('feed_item')
+    .values({ feed: arg(0), uri: arg(1), post_uri: arg(2), author: arg(3), reposter: null, sort_at: arg(4), indexed_at: arg(5), reason: arg(6) })
+    .onConflict((oc) => oc.columns(['feed', 'uri']).doNothing()),
+)
 const removeItems = statement<[postUri: string], { feed: string; uri: string }>((trx, arg) =>
   trx.deleteFrom('feed_item').where('post_uri', '=', arg(0)).returning(['feed', 'uri']),
 )
@@ -63,28 +78,9 @@ export async function indexPost(trx: FeedgenTx, ctx: IndexContext, input: PostIn
     is_reply: facts.isReply ? 1 : 0,
   }
   if (!existing) {
-    await trx
-      .insertInto('post')
-      .values(row)
-      .onConflict((oc) => oc.column('uri').doUpdateSet({ cid: row.cid, text: row.text, langs: row.langs, tags: row.tags, is_reply: row.is_reply }))
-      .execute()
+    await insertPostRow(trx, row.uri, row.cid, row.author, row.created_at, row.indexed_at, row.sort_at, row.text, row.langs, row.tags, row.is_reply, row.cid, row.text, row.langs, row.tags, row.is_reply)
   }
-  await trx
-    .insertInto('feed_item')
-    .values(
-      matches.map((m) => ({
-        feed: m.feed,
-        uri: input.uri,
-        post_uri: input.uri,
-        author: input.author,
-        reposter: null,
-        sort_at: row.sort_at,
-        indexed_at: indexedAt,
-        reason: m.reason,
-      })),
-    )
-    .onConflict((oc) => oc.columns(['feed', 'uri']).doNothing())
-    .execute()
+  for (const m of matches) await insertPostItem(trx, m.feed, input.uri, input.uri, input.author, row.sort_at, indexedAt, m.reason)
   for (const m of matches) ctx.effects.item(m.feed, input.uri)
   return matches
 }

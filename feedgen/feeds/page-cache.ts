@@ -177,12 +177,20 @@ export class FeedPageCache {
     }
   }
 
+  /** why the last catch-up gave up (for #why) */
+  #lastMiss = 'catch-up outlived'
+
+  #miss(reason: string): undefined {
+    this.#lastMiss = reason
+    return undefined
+  }
+
   /** Why a feed's rows are read again (for `bench:feed-read`'s breakdown). */
   #why(feed: string, cached: Entry | undefined, now: number): string {
     if (!cached) return 'not in memory'
     if (now >= cached.until) return 'boundary or label expiry'
     if (now < cached.at) return 'clock behind'
-    if (cached.version < this.#changes.version(feed)) return `changes (${this.#changes.opaqueSince(feed, cached.version) ?? 'many items'})`
+    if (cached.version < this.#changes.version(feed)) return `changes (${this.#changes.opaqueSince(feed, cached.version) ?? this.#lastMiss})`
     return 'other'
   }
 
@@ -194,7 +202,8 @@ export class FeedPageCache {
   async #catchUp(feed: FeedDefinition, entry: Entry): Promise<Entry | undefined> {
     const target = this.#changes.version(feed.id)
     const changed = this.#changes.changesSince(feed.id, entry.version)
-    if (!changed || changed.uris.size + changed.accounts.size > MAX_CATCH_UP_ITEMS) return undefined
+    if (!changed) return undefined
+    if (changed.uris.size + changed.accounts.size > MAX_CATCH_UP_ITEMS) return this.#miss('more changed items than MAX_CATCH_UP_ITEMS')
     const { uris, accounts } = changed
     // the rows read so far end at the last one: an item after it is read when the rows grow
     const last = entry.rows[entry.rows.length - 1]
@@ -203,25 +212,31 @@ export class FeedPageCache {
     // the planner walked the feed's whole window (~40 ms) instead of looking the items up by key
     const { windowStart, releasedBefore } = entry.state
     if (accounts.size > 0) {
-      // accounts that turned inactive or active again: their items in the rows' range are read again
+      // an account that is inactive now shows nothing: its rows go, nothing to read. One that is active
+      // again: its items in the rows' range are read again.
       // @NOTE by the author and reposter indexes alone (with the feed in the condition, SQLite walked
       // the feed's whole primary key); an account with many items (~2,000 at most in bench:feed-read's
       // 1M, ~10 µs each) costs more than reading the rows again
-      const dids = [...accounts]
-      const theirs = await this.#db
-        .selectFrom('feed_item')
-        .select(['feed', 'uri', 'sort_at'])
-        .where('author', 'in', dids)
-        .unionAll(this.#db.selectFrom('feed_item').select(['feed', 'uri', 'sort_at']).where('reposter', 'in', dids))
-        .limit(MAX_ACCOUNT_ITEMS + 1)
-        .execute()
-      if (theirs.length > MAX_ACCOUNT_ITEMS) return undefined
+      const inactive = await this.#db.selectFrom('account_status').select('did').where('did', 'in', [...accounts]).execute()
+      const nowInactive = new Set(inactive.map((r) => r.did))
+      const dids = [...accounts].filter((d) => !nowInactive.has(d))
+      const theirs =
+        dids.length === 0
+          ? []
+          : await this.#db
+              .selectFrom('feed_item')
+              .select(['feed', 'uri', 'sort_at'])
+              .where('author', 'in', dids)
+              .unionAll(this.#db.selectFrom('feed_item').select(['feed', 'uri', 'sort_at']).where('reposter', 'in', dids))
+              .limit(MAX_ACCOUNT_ITEMS + 1)
+              .execute()
+      if (theirs.length > MAX_ACCOUNT_ITEMS) return this.#miss('accounts with more items than MAX_ACCOUNT_ITEMS')
       for (const t of theirs) {
         const r = { sort_at: Number(t.sort_at), uri: t.uri }
         if (t.feed === feed.id && (windowStart === undefined || r.sort_at >= windowStart) && inRows(r)) uris.add(t.uri)
       }
     }
-    if (uris.size > MAX_CATCH_UP_ITEMS) return undefined
+    if (uris.size > MAX_CATCH_UP_ITEMS) return this.#miss('more changed items than MAX_CATCH_UP_ITEMS')
     const byKey = { quiet: false }
     const found =
       uris.size === 0

@@ -461,5 +461,24 @@ describe('FeedPageCache: written and deleted items are read again, the rest is k
     expect(byWho(await all(read, capFeed)).length).toBeGreaterThan(0)
     // caught up by account both times: the rows were not read again
     expect(readAgain()).toBe(rebuilt)
+
+    // the most prolific author: turning inactive needs no read of their items (their rows go)
+    const prolific = authors[0] as string
+    const theirs = new Map([
+      ['cap', new Set([prolific])],
+      ['plain', new Set([prolific])],
+    ])
+    await h.db.insertInto('account_status').values({ did: prolific, status: 'deactivated', updated_at: NOW }).execute()
+    try {
+      changes.touchAccounts(theirs)
+      for (const feed of [capFeed, plainFeed]) expect(await all(read, feed)).toEqual(await all(fromDb, feed))
+      expect(readAgain()).toBe(rebuilt)
+    } finally {
+      await h.db.deleteFrom('account_status').where('did', '=', prolific).execute()
+    }
+    changes.touchAccounts(theirs)
+    for (const feed of [capFeed, plainFeed]) {
+      for (const reader of [undefined, READER]) expect(await all(read, feed, reader)).toEqual(await all(fromDb, feed, reader))
+    }
   })
 })

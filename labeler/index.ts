@@ -17,14 +17,15 @@ import { Moderation, type RateLimit } from './moderation/index.ts'
 
 export type { LabelerConfig, LabelerSecrets } from './config.ts'
 
-/** firehose events decoded ahead of the writer before the socket is paused (four batches of 1,000) */
-export const LABELER_MAX_QUEUE = 4_000
+/** firehose events decoded ahead of the writer before the socket is paused (two batches of 1,000: the
+ *  next batch is ready when the worker returns the current one) */
+export const LABELER_MAX_QUEUE = 2_000
 /**
  * The labeler's SQLite page cache, KiB (the shared default is 32 MB per connection). Its writes append
- * to the label tables and look up a post's current labels by URI; the cache filled slowly as the
- * database grew, which showed as RSS growth over a replay (docs/benchmarks.md, Memory).
+ * to the label tables and look up a post's current labels by URI. 2 MB instead of 32 measured 255
+ * instead of 268 MB peak RSS over 1M replayed events (docs/benchmarks.md, Memory, session 4).
  */
-export const LABELER_SQLITE_CACHE_KB = 8_000
+export const LABELER_SQLITE_CACHE_KB = 2_000
 
 export interface LabelerOptions {
   now?: () => number
@@ -94,7 +95,7 @@ export class LabelerService implements AsyncDisposable {
       handleBatch: (events, cursor) => auto.handleBatch(events, cursor),
       logger: subsystemLogger('labeler:firehose'),
       // with the classifier in a worker this thread decodes faster than batches are written: hold at most
-      // four batches of decoded events (the consumer's default, 20,000, held ~90 MB more)
+      // two batches of decoded events (the consumer's default, 20,000, held ~90 MB more RSS, 4,000 ~10 MB)
       maxQueue: LABELER_MAX_QUEUE,
       ...opts.firehose,
     })

@@ -17,6 +17,7 @@ const POSTGRES_TESTS = [
   'test/feedgen-durability.test.ts',
   'test/feedgen-scale.test.ts',
   'test/feedgen-page-cache.test.ts',
+  'test/feedgen-cursor.test.ts',
   'test/labeler.test.ts',
   'test/labeler-postgres.test.ts',
   'test/moderation.test.ts',

@@ -1,0 +1,68 @@
+// Issue 3, fifth pass: classes of interchangeable words for the three labels still short of recall
+// (self-harm, outrage-bait, pro-ed). Each new cue family, combo or rule gets a post it should label,
+// with the id that must be among the reasons, and a near miss that it must leave alone; the new context
+// markers get a post they must keep unlabelled next to one that is still labelled. All posts here are
+// written for this test, not taken from any data set (and not from fixtures/s5-dev.jsonl or the
+// held-out fixtures/heldout-s5-blind.jsonl).
+import { describe, expect, test } from 'vitest'
+import { Classifier, type LabelValue } from './index.ts'
+
+const classifier = Classifier.load()
+const decide = (text: string, lang: string) => classifier.classify({ text, langs: [lang] })
+const reasons = (text: string, lang: string, val: LabelValue) => decide(text, lang).labels.find((l) => l.val === val)?.reasons ?? []
+const has = (text: string, lang: string, val: LabelValue) => decide(text, lang).labels.some((l) => l.val === val)
+
+type Case = [reason: string, label: LabelValue, lang: string, positive: string, nearMiss: string]
+
+const cases: Case[] = [
+  // --- self-harm: vanishing for good, unnoticed absence, goodbyes, one's own funeral, body compounds --
+  ['sh.cue.en.vanish-for-good', 'self-harm', 'en', 'i just wish i could vanish for good', 'wish i could vanish for a week to a cabin'],
+  ['sh.cue.en.unnoticed', 'self-harm', 'en', 'nobody would even care if i was gone', 'nobody would even notice my new haircut lol'],
+  ['sh.cooc.farewell+hopeless', 'self-harm', 'en', 'thanks for everything. i cant do this anymore', 'last post of the year! thanks for everything guys'],
+  ['sh.cooc.farewell+death', 'self-harm', 'nl', 'bedankt voor alles, binnenkort ben ik er niet meer', 'bedankt voor alles, vanaf morgen ben ik er niet, vakantie!'],
+  ['sh.cooc.funeral+hopeless', 'self-harm', 'en', 'keep imagining my own funeral, it would be easier for everyone', 'at my funeral i want them to play mr brightside lol'],
+  ['sh.cooc.funeral+hopeless', 'self-harm', 'nl', 'ik denk aan mijn eigen begrafenis, zou makkelijker zijn', 'op mijn begrafenis wil ik dat ze house draaien haha'],
+  ['sh.nl.van-kant-maken', 'self-harm', 'nl', 'ik wil mezelf gewoon van kant maken', 'in die film wilde de maffia hem van kant maken'],
+  ['sh.cooc.injury+body', 'self-harm', 'nl', 'mijn bovenarmen zitten weer vol krasjes', 'mijn bovenarmen doen pijn van het roeien'],
+  ['sh.cooc.injury+body', 'self-harm', 'nl', 'weer met de aansteker over mn arm gegaan', 'mijn aansteker is leeg, iemand vuur?'],
+  // --- outrage-bait: suppression claims, the herd, share dares, "we pay" grievance, violent calls ------
+  ['ob.cue.en.suppressed', 'outrage-bait', 'en', 'spread this before they delete it', 'share this before friday: tickets are almost gone'],
+  ['ob.cue.nl.suppressed', 'outrage-bait', 'nl', 'delen voordat ze het weghalen!!', 'delen is lief: onze kat is weg, grijs met witte pootjes'],
+  ['ob.cue.en.herd', 'outrage-bait', 'en', 'most of you are brainwashed. spread the word', 'you are all invited to the bbq, retweet pls'],
+  ['ob.cue.en.share-dare', 'outrage-bait', 'en', 'bet you wont share this. theyre hiding the truth from you', 'bet you wont share this recipe, its too good'],
+  ['ob.cooc.grievance+dehuman', 'outrage-bait', 'nl', 'die klaplopers leven van ons belastinggeld', 'ons belastinggeld gaat naar een nieuwe brug, slecht plan'],
+  ['ob.cooc.grievance+conspiracy', 'outrage-bait', 'en', 'they lie to us while we foot the bill', 'we foot the bill for the office party, fair enough'],
+  ['ob.cooc.violence+dehuman', 'outrage-bait', 'en', 'that scum should hang', 'the painting should hang in the hallway'],
+  // --- pro-ed: calorie ceilings, holding out, Dutch word orders of not eating, thigh gaps, "being fat" --
+  ['pe.cue.en.kept-under', 'pro-ed', 'en', 'need someone strict to keep me under 500', 'keep me under 500 euros for the birthday gift pls'],
+  ['pe.cue.en.hold-out', 'pro-ed', 'en', 'no food till i make it to friday', 'i need coffee to make it to friday'],
+  ['pe.cue.nl.eet-niet', 'pro-ed', 'nl', 'ik eet mijn lunch gewoon niet, ik geef het aan de hond', 'ik eet mijn ontbijt op het werk, scheelt tijd'],
+  ['pe.cue.nl.dijen-raken', 'pro-ed', 'nl', 'niks eten tot mijn dijen elkaar niet meer raken', 'mijn dijen raken elkaar, boeiend, ik loop gewoon lekker'],
+  ['pe.cooc.hate+fast', 'pro-ed', 'en', 'being fat hurts more than hunger', 'being fat in school was rough, now i just eat normally'],
+  ['pe.cooc.weight+fast', 'pro-ed', 'en', 'only water and tea, the scale better move', 'only water and tea on the flight, lovely crew'],
+]
+
+describe('issue 3 fifth pass: a positive and a near miss each', () => {
+  test.each(cases)('%s (%s, %s)', (reason, label, lang, positive, nearMiss) => {
+    expect(reasons(positive, lang, label), positive).toContain(reason)
+    expect(has(nearMiss, lang, label), nearMiss).toBe(false)
+  })
+})
+
+describe('issue 3 fifth pass: context markers', () => {
+  test('having stopped self-harming is recovery, a relapse after it is not', () => {
+    expect(has('3 years since i stopped self harming, grateful', 'en', 'self-harm')).toBe(false)
+    expect(has('al 2 jaar clean van krassen, trots op mezelf', 'nl', 'self-harm')).toBe(false)
+    expect(has('stopped self harming for a year but i relapsed last night', 'en', 'self-harm')).toBe(true)
+    expect(has('een jaar clean van krassen en vandaag toch weer teruggevallen', 'nl', 'self-harm')).toBe(true)
+  })
+  test('a review of a film about someone is news; the same words in one\'s own voice are not', () => {
+    expect(has('a film about a boy who cant stop thinking about suicide, devastating', 'en', 'self-harm')).toBe(false)
+    expect(has('een serie over een meisje dat aan zelfmoord denkt, heel goed gemaakt', 'nl', 'self-harm')).toBe(false)
+    expect(has('i cant stop thinking about suicide lately', 'en', 'self-harm')).toBe(true)
+  })
+  test('"parliament" alone does not make a rage post news', () => {
+    expect(has('those vermin in parliament should hang', 'en', 'outrage-bait')).toBe(true)
+    expect(has('parliament voted on the housing bill today', 'en', 'outrage-bait')).toBe(false)
+  })
+})

@@ -43,6 +43,13 @@ const cases: Case[] = [
   ['ob.cooc.grievance+dehuman', 'outrage-bait', 'nl', 'die klaplopers leven van ons belastinggeld', 'ons belastinggeld gaat naar een nieuwe brug, slecht plan'],
   ['ob.cooc.grievance+conspiracy', 'outrage-bait', 'en', 'they lie to us while we foot the bill', 'we foot the bill for the office party, fair enough'],
   ['ob.cooc.violence+dehuman', 'outrage-bait', 'en', 'that scum should hang', 'the painting should hang in the hallway'],
+  ['ob.cooc.complicit+conspiracy', 'outrage-bait', 'en', 'they keep lying to us and you do nothing', 'you do nothing all day lol, lazy sunday'],
+  ['ob.cue.nl.complicit', 'outrage-bait', 'nl', 'ze lachen ons uit en jij kijkt toe', 'jij kijkt toe terwijl ik kook, lekker makkelijk'],
+  ['ob.cue.en.bolder', 'outrage-bait', 'en', 'these people get bolder every week and you let them', 'the squirrels get bolder every week'],
+  ['ob.cue.nl.brutaler', 'outrage-bait', 'nl', 'die lui worden steeds brutaler en wij doen niks', 'mijn kat wordt steeds brutaler'],
+  ['outrage.en.share-guilt', 'outrage-bait', 'en', 'if you dont share this youre complicit', 'if you dont share your fries youre a monster lol'],
+  ['outrage.nl.deel-schuld', 'outrage-bait', 'nl', 'wie dit niet deelt is medeplichtig', 'wie dit niet deelt krijgt geen taart haha'],
+  ['ob.cooc.conspiracy+rage', 'outrage-bait', 'nl', 'ons land is gekaapt, het is oorlog', 'het is oorlog in de supermarkt, iedereen hamstert'],
   // --- pro-ed: calorie ceilings, holding out, Dutch word orders of not eating, thigh gaps, "being fat" --
   ['pe.cue.en.kept-under', 'pro-ed', 'en', 'need someone strict to keep me under 500', 'keep me under 500 euros for the birthday gift pls'],
   ['pe.cue.en.hold-out', 'pro-ed', 'en', 'no food till i make it to friday', 'i need coffee to make it to friday'],
@@ -50,6 +57,13 @@ const cases: Case[] = [
   ['pe.cue.nl.dijen-raken', 'pro-ed', 'nl', 'niks eten tot mijn dijen elkaar niet meer raken', 'mijn dijen raken elkaar, boeiend, ik loop gewoon lekker'],
   ['pe.cooc.hate+fast', 'pro-ed', 'en', 'being fat hurts more than hunger', 'being fat in school was rough, now i just eat normally'],
   ['pe.cooc.weight+fast', 'pro-ed', 'en', 'only water and tea, the scale better move', 'only water and tea on the flight, lovely crew'],
+  ['pe.cooc.safe+fast', 'pro-ed', 'en', 'my safe foods are cucumber and ice', 'my kids safe foods are nuggets and pasta'],
+  ['pe.cooc.safe+fast', 'pro-ed', 'nl', 'mijn veilige eten is alleen nog komkommer', 'veilig eten bewaren: zet het snel in de koelkast'],
+  ['pe.cooc.challenge+fast', 'pro-ed', 'en', 'who wants to do a no food challenge with me', 'ice bucket challenge done, no regrets'],
+  ['pe.cue.nl.sla-over', 'pro-ed', 'nl', 'ik sla al dagen elke maaltijd over, niemand merkt het', 'ik sla de lunch over want we gaan uit eten'],
+  ['pe.cue.en.be-small', 'pro-ed', 'en', 'i want to be so tiny', 'i want to be small enough to fit in the cat bed lol'],
+  ['pe.cue.en.fingers-around', 'pro-ed', 'en', 'fingers around my upper arm again 🦋', 'fingers around my coffee mug, cold morning'],
+  ['pe.cue.nl.vingers-om', 'pro-ed', 'nl', 'ik krijg mijn vingers weer om mijn bovenarm heen 🦋', 'ik krijg mijn vingers niet om de pot pindakaas'],
 ]
 
 describe('issue 3 fifth pass: a positive and a near miss each', () => {

@@ -34,6 +34,11 @@ const cases: Case[] = [
   ['sh.en.method-seeking', 'self-harm', 'en', 'searching for the quickest way to die', 'the quickest way to die in this game is the lava level'],
   ['sh.nl.methode-zoeken', 'self-harm', 'nl', 'wat is de snelste manier om dood te gaan', 'wat is de snelste manier om in gent te komen'],
   ['sh.en.no-future-age', 'self-harm', 'en', 'i cant picture myself making it to 18', 'i cant picture myself making it to 18 without braces lol'],
+  ['sh.en.pain-relief', 'self-harm', 'en', 'the one thing that calms me is my razor', 'the one thing that calms me is my dog'],
+  ['sh.nl.pijn-helpt', 'self-harm', 'nl', 'het enige wat nog helpt is krassen', 'het enige wat nog helpt is slapen met de airco aan'],
+  ['sh.nl.ik-snij', 'self-harm', 'nl', 'ik kras nog steeds, elke avond', 'ik kras weer de oude lak van de fiets'],
+  ['sh.nl.dodelijke-dosis', 'self-harm', 'nl', 'hoeveel slaappillen zijn dodelijk', 'hoeveel slaappillen mag je per nacht nemen'],
+  ['sh.en.lethal-dose', 'self-harm', 'en', 'how many sleeping pills would kill me', 'how many sleeping pills can i take on a long flight'],
   ['sh.nl.geen-toekomst-leeftijd', 'self-harm', 'nl', 'ik zie mezelf volgend jaar niet halen', 'ik zie mezelf die 10 km niet halen'],
   // --- outrage-bait: suppression claims, the herd, share dares, "we pay" grievance, violent calls ------
   ['ob.cue.en.suppressed', 'outrage-bait', 'en', 'spread this before they delete it', 'share this before friday: tickets are almost gone'],

@@ -73,6 +73,11 @@ const cases: Case[] = [
   ['pe.cue.nl.sla-over', 'pro-ed', 'nl', 'ik sla al dagen elke maaltijd over, niemand merkt het', 'ik sla de lunch over want we gaan uit eten'],
   ['pe.cue.en.be-small', 'pro-ed', 'en', 'i want to be so tiny', 'i want to be small enough to fit in the cat bed lol'],
   ['pe.cue.en.fingers-around', 'pro-ed', 'en', 'fingers around my upper arm again 🦋', 'fingers around my coffee mug, cold morning'],
+  ['proed.en.meanspo-request', 'pro-ed', 'en', 'tell me im so fat, keep me motivated', 'tell me im fat lol the cat cant move off me'],
+  ['proed.nl.meanspo-request', 'pro-ed', 'nl', 'zeg aub dat ik walgelijk ben, dan eet ik niks', 'zeg aub dat ik dik ben geworden van de kerst haha'],
+  ['proed.nl.hide-broad', 'pro-ed', 'nl', 'ik heb gewoon verteld dat ik al had gegeten', 'mama heeft verteld dat ik al had gegeten bij oma'],
+  ['pe.cue.nl.tot-gelegenheid', 'pro-ed', 'nl', 'ik eet niks meer tot de bruiloft', 'geen alcohol tot de bruiloft, wel veel water'],
+  ['pe.cue.en.hold-out', 'pro-ed', 'en', 'im not eating until prom, i mean it', 'no phones until prom photos are done'],
   ['pe.cue.nl.vingers-om', 'pro-ed', 'nl', 'ik krijg mijn vingers weer om mijn bovenarm heen 🦋', 'ik krijg mijn vingers niet om de pot pindakaas'],
 ]
 

@@ -4,14 +4,7 @@
 // written for this test, not taken from any data set (and not from fixtures/s4-dev.jsonl or the
 // held-out fixtures/heldout-s4-blind.jsonl).
 import { describe, expect, test } from 'vitest'
-import { Classifier, type LabelValue } from './index.ts'
-
-const classifier = Classifier.load()
-const decide = (text: string, lang: string) => classifier.classify({ text, langs: [lang] })
-const reasons = (text: string, lang: string, val: LabelValue) => decide(text, lang).labels.find((l) => l.val === val)?.reasons ?? []
-const has = (text: string, lang: string, val: LabelValue) => decide(text, lang).labels.some((l) => l.val === val)
-
-type Case = [reason: string, label: LabelValue, lang: string, positive: string, nearMiss: string]
+import { has, positivesAndNearMisses, type Case } from './generalise-cases.ts'
 
 const cases: Case[] = [
   // --- self-harm: body parts, plans and moments, intrusive voices ---------------------------------
@@ -39,12 +32,7 @@ const cases: Case[] = [
   ['ob.cooc.enemy+rage', 'outrage-bait', 'nl', 'weer die zakkenvullers, ik kook van woede', 'ik snap de woede over de zakkenvullers-affaire, lees het rapport'],
 ]
 
-describe('issue 3 concept classes: a positive and a near miss each', () => {
-  test.each(cases)('%s (%s, %s)', (reason, label, lang, positive, nearMiss) => {
-    expect(reasons(positive, lang, label), positive).toContain(reason)
-    expect(has(nearMiss, lang, label), nearMiss).toBe(false)
-  })
-})
+positivesAndNearMisses('issue 3 concept classes: a positive and a near miss each', cases)
 
 describe('fasting words without false friends', () => {
   test('"growing up so fast" is not fasting', () => {

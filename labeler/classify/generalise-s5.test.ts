@@ -5,14 +5,7 @@
 // written for this test, not taken from any data set (and not from fixtures/s5-dev.jsonl or the
 // held-out fixtures/heldout-s5-blind.jsonl).
 import { describe, expect, test } from 'vitest'
-import { Classifier, type LabelValue } from './index.ts'
-
-const classifier = Classifier.load()
-const decide = (text: string, lang: string) => classifier.classify({ text, langs: [lang] })
-const reasons = (text: string, lang: string, val: LabelValue) => decide(text, lang).labels.find((l) => l.val === val)?.reasons ?? []
-const has = (text: string, lang: string, val: LabelValue) => decide(text, lang).labels.some((l) => l.val === val)
-
-type Case = [reason: string, label: LabelValue, lang: string, positive: string, nearMiss: string]
+import { has, positivesAndNearMisses, type Case } from './generalise-cases.ts'
 
 const cases: Case[] = [
   // --- self-harm: vanishing for good, unnoticed absence, goodbyes, one's own funeral, body compounds --
@@ -81,12 +74,7 @@ const cases: Case[] = [
   ['pe.cue.nl.vingers-om', 'pro-ed', 'nl', 'ik krijg mijn vingers weer om mijn bovenarm heen 🦋', 'ik krijg mijn vingers niet om de pot pindakaas'],
 ]
 
-describe('issue 3 fifth pass: a positive and a near miss each', () => {
-  test.each(cases)('%s (%s, %s)', (reason, label, lang, positive, nearMiss) => {
-    expect(reasons(positive, lang, label), positive).toContain(reason)
-    expect(has(nearMiss, lang, label), nearMiss).toBe(false)
-  })
-})
+positivesAndNearMisses('issue 3 fifth pass: a positive and a near miss each', cases)
 
 describe('issue 3 fifth pass: context markers', () => {
   test('having stopped self-harming is recovery, a relapse after it is not', () => {

@@ -2,14 +2,7 @@
 // that it should label (with the rule or combo that must be among the reasons) and a near-miss that
 // it must leave alone. All posts here are written for this test, not taken from any data set.
 import { describe, expect, test } from 'vitest'
-import { Classifier, type LabelValue } from './index.ts'
-
-const classifier = Classifier.load()
-const decide = (text: string, lang: string) => classifier.classify({ text, langs: [lang] })
-const reasons = (text: string, lang: string, val: LabelValue) => decide(text, lang).labels.find((l) => l.val === val)?.reasons ?? []
-const has = (text: string, lang: string, val: LabelValue) => decide(text, lang).labels.some((l) => l.val === val)
-
-type Case = [family: string, label: LabelValue, lang: string, positive: string, nearMiss: string]
+import { has, positivesAndNearMisses, type Case } from './generalise-cases.ts'
 
 const cases: Case[] = [
   // --- self-harm ---------------------------------------------------------------------------------
@@ -125,12 +118,7 @@ const cases: Case[] = [
   ['outrage.nl.dat-soort-mensen', 'outrage-bait', 'nl', 'dat soort mensen verdient het niet om hier te wonen, weg ermee', 'dat soort mensen verdient een lintje, wat een vrijwilligers!'],
 ]
 
-describe('issue 3 rule families: a positive and a near miss each', () => {
-  test.each(cases)('%s (%s, %s)', (family, label, lang, positive, nearMiss) => {
-    expect(reasons(positive, lang, label), positive).toContain(family)
-    expect(has(nearMiss, lang, label), nearMiss).toBe(false)
-  })
-})
+positivesAndNearMisses('issue 3 rule families: a positive and a near miss each', cases)
 
 describe('context added for issue 3', () => {
   test('negation breakers: "can\'t stop thinking about" and "nothing but" are not negations', () => {

@@ -9,6 +9,10 @@
 // generator, LABELER_NODE_FLAGS for the labeler) unless --node-flags= is given (for both; --node-flags= with
 // nothing after it runs them without flags).
 //                             [--sample-ms 1000] [--node-flags="--max-semi-space-size=2 …"] [--heap-snapshot DIR]
+//                             [--checkpoint background|auto]
+//
+// --checkpoint auto lets SQLite checkpoint the feed generator's WAL inside its commits instead of on its
+// worker thread (FeedgenOptions.walCheckpoint; the default is the shipped 'background').
 //
 // The pool of generated frames is replayed in rounds (every round with new seqs and new record keys,
 // so its posts are new posts). Growth: the highest RSS in the last quarter of the run (by events) is
@@ -43,11 +47,17 @@ const { values: args } = parseArgs({
     'sample-ms': { type: 'string', default: '1000' },
     'node-flags': { type: 'string' },
     'heap-snapshot': { type: 'string' },
+    checkpoint: { type: 'string', default: 'background' },
   },
 })
 const EVENTS = posInt('events', args.events)
 const POOL = Math.min(EVENTS, posInt('pool', args.pool))
 const SAMPLE_MS = posInt('sample-ms', args['sample-ms'])
+if (args.checkpoint !== 'auto' && args.checkpoint !== 'background') {
+  console.error(`--checkpoint must be auto or background, got "${args.checkpoint}"`)
+  process.exit(2)
+}
+const CHECKPOINT: 'auto' | 'background' = args.checkpoint
 const kinds = (args.only ? [args.only] : ['feedgen', 'labeler']) as ('feedgen' | 'labeler')[]
 for (const k of kinds) {
   if (k !== 'feedgen' && k !== 'labeler') {
@@ -96,7 +106,7 @@ try {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), `plein-bench-rss-${kind}-`))
     const config: ServiceConfig =
       kind === 'feedgen'
-        ? { kind, dataDir, firehoseUrl: ready.url, feedsYaml }
+        ? { kind, dataDir, firehoseUrl: ready.url, feedsYaml, walCheckpoint: CHECKPOINT }
         : { kind, dataDir, firehoseUrl: ready.url, did: 'did:plc:' + 'benchlabeler'.padEnd(24, 'a'), signingKey: randomBytes(32).toString('hex') }
     const child = startChild<{ type: string; file?: string }, ServiceMessage>('service.ts', [JSON.stringify(config)], { execArgv: execArgvOf(kind) })
     services.push({ kind, child, pid: child.proc.pid as number, dataDir, samples: [], done: false, seconds: 0 })

@@ -36,9 +36,12 @@ export interface SqliteHandle<DB> {
  * checkpoint; a power cut can lose the last transactions but never corrupts, and the firehose cursor
  * lives in the same transactions, so lost work is simply replayed).
  */
+/** SQLite's page cache per connection, KiB, unless a service asks for another size (OpenOptions.cacheKiB) */
+export const DEFAULT_CACHE_KIB = 32_000
+
 export function openSqlite<DB>(
   file: string,
-  opts: { readonly?: boolean; walCheckpoint?: WalCheckpointMode; checkpointer?: CheckpointerOptions } = {},
+  opts: { readonly?: boolean; walCheckpoint?: WalCheckpointMode; checkpointer?: CheckpointerOptions; cacheKiB?: number } = {},
 ): SqliteHandle<DB> {
   if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true })
   const raw = new SqliteDatabase(file, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false })
@@ -48,7 +51,7 @@ export function openSqlite<DB>(
     raw.pragma('synchronous = NORMAL')
     raw.pragma('foreign_keys = ON')
   }
-  raw.pragma('cache_size = -32000')
+  raw.pragma(`cache_size = -${Math.max(1, Math.floor(opts.cacheKiB ?? DEFAULT_CACHE_KIB))}`)
   const checkpointer = !opts.readonly && opts.walCheckpoint === 'background' && file !== ':memory:' ? new WalCheckpointer(raw, path.resolve(file), opts.checkpointer) : undefined
   const database = withStatementCache(raw)
   const db = new Kysely<DB>({
@@ -160,12 +163,14 @@ export interface OpenOptions {
   /** SQLite writer: who checkpoints the WAL (see `WalCheckpointMode`); @default 'auto' */
   walCheckpoint?: WalCheckpointMode
   checkpointer?: CheckpointerOptions
+  /** SQLite: this connection's page cache, KiB; @default DEFAULT_CACHE_KIB */
+  cacheKiB?: number
 }
 
 /** Opens the service's database; a PostgreSQL server that cannot be reached is a ConfigError naming DATABASE_URL. */
 export async function openDatabase<DB>(cfg: DatabaseConfig, opts: OpenOptions = {}): Promise<DatabaseHandle<DB>> {
   if (cfg.kind === 'sqlite') {
-    const { db, checkpointer } = openSqlite<DB>(cfg.file, { readonly: opts.readonly, walCheckpoint: opts.walCheckpoint, checkpointer: opts.checkpointer })
+    const { db, checkpointer } = openSqlite<DB>(cfg.file, { readonly: opts.readonly, walCheckpoint: opts.walCheckpoint, checkpointer: opts.checkpointer, cacheKiB: opts.cacheKiB })
     return {
       kind: 'sqlite',
       db,

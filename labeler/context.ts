@@ -1,4 +1,5 @@
 import type { FirehoseConsumer } from '../shared/firehose/consumer.ts'
+import type { PreparedBatch } from './labels/auto-labeler.ts'
 import type { Logger } from '../shared/logger.ts'
 import type { LabelerAuthVerifier } from './auth.ts'
 import type { LabelerConfig } from './config.ts'
@@ -8,7 +9,7 @@ import type { Moderation } from './moderation/index.ts'
 export interface LabelerContext {
   cfg: LabelerConfig
   store: LabelStore
-  firehose: FirehoseConsumer
+  firehose: FirehoseConsumer<Promise<PreparedBatch>>
   logger: Logger
   /** reports intake, review queue, moderator actions, audit log */
   moderation: Moderation

@@ -92,7 +92,9 @@ export class LabelerService implements AsyncDisposable {
       service: cfg.firehose.url,
       collections: [POST_COLLECTION],
       getCursor: () => auto.getCursor(),
-      handleBatch: (events, cursor) => auto.handleBatch(events, cursor),
+      // a batch's posts are classified (on the pool's workers) while the batch before is written
+      prepareBatch: (events) => auto.prepare(events),
+      handleBatch: (events, cursor, prepared) => auto.handleBatch(events, cursor, prepared),
       logger: subsystemLogger('labeler:firehose'),
       // with the classifier in a worker this thread decodes faster than batches are written: hold at most
       // two batches of decoded events (the consumer's default, 20,000, held ~90 MB more RSS, 4,000 ~10 MB)

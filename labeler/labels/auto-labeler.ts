@@ -9,6 +9,12 @@ import type { LabelInput, LabelStore } from './store.ts'
 export const FIREHOSE_CURSOR_ID = 'firehose'
 export const POST_COLLECTION = 'app.bsky.feed.post'
 
+/** A batch's post ops (creates, updates, deletes, in firehose order) and the verdicts of its creates and updates. */
+export interface PreparedBatch {
+  ops: RepoOp[]
+  verdicts: Verdict[]
+}
+
 /**
  * Automatic labels from the firehose: every new post (or only posts in the configured languages) is
  * classified; its labels are written with the firehose cursor in one transaction. An edited post is
@@ -37,9 +43,11 @@ export class AutoLabeler {
     return await this.#store.getCursor(FIREHOSE_CURSOR_ID)
   }
 
-  async handleBatch(events: FirehoseEvent[], cursor: number): Promise<void> {
-    // the batch's posts are classified together (in a worker thread while this thread decodes the next
-    // frames), then decided and written in firehose order
+  /**
+   * Starts classifying a batch's posts (FirehoseConsumer's prepareBatch): with a pool, a worker thread
+   * classifies the next batch while this thread writes the one before it.
+   */
+  prepare(events: FirehoseEvent[]): Promise<PreparedBatch> {
     const ops: RepoOp[] = []
     const posts: ClassifyInput[] = []
     for (const evt of events) {
@@ -51,8 +59,19 @@ export class AutoLabeler {
         if (op.action !== 'delete') posts.push(classifyInput(op.record as Record<string, unknown>))
       }
     }
-    // a worker that cannot classify the batch throws here: nothing is written, the consumer retries
-    const verdicts = posts.length === 0 ? [] : await this.#classifier.classifyBatch(posts)
+    const verdicts = posts.length === 0 ? Promise.resolve([]) : this.#classifier.classifyBatch(posts)
+    return verdicts.then((v) => ({ ops, verdicts: v }))
+  }
+
+  /**
+   * Decides and writes a batch's labels with the firehose cursor, in one transaction. `prepared` is
+   * `prepare(events)` when the consumer started it ahead; otherwise the batch is classified here.
+   */
+  async handleBatch(events: FirehoseEvent[], cursor: number, prepared?: Promise<PreparedBatch>): Promise<void> {
+    // the batch's posts are classified together (in a worker thread while this thread decodes the next
+    // frames and writes the batch before), then decided and written in firehose order.
+    // A worker that cannot classify the batch throws here: nothing is written, the consumer retries
+    const { ops, verdicts } = await (prepared ?? this.prepare(events))
     const inputs: LabelInput[] = []
     const reviews: ReviewSuggestion[] = []
     // @NOTE the batch is written at the end, in one transaction: a delete or an edit later in the same

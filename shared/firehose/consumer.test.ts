@@ -244,6 +244,59 @@ describe('FirehoseConsumer', () => {
     expect(c.metrics.handlerErrors).toBe(2)
   })
 
+  test('prepareBatch: every batch is prepared once, in order, the next one while the one before is written; a failed write drops the prepared batch', async () => {
+    const log = await makeLog(2000)
+    const relay = await fakeRelay(log)
+    cleanups.push(relay.close)
+    const store = memoryStore()
+    /** first seq of each batch, as prepared and as written */
+    const prepared: number[] = []
+    const written: number[] = []
+    let overlapped = 0
+    let failures = 0
+    const c = new FirehoseConsumer<Promise<{ first: number; n: number }>>({
+      service: relay.url,
+      collections: ['app.bsky.feed.post'],
+      logger: rootLogger,
+      minBackoffMs: 10,
+      maxBackoffMs: 50,
+      getCursor: store.getCursor,
+      batchSize: 50,
+      prepareBatch: (events) => {
+        // a batch taken before the last one taken was written: the two overlap
+        if (failures === 0 && prepared.length > written.length) overlapped++
+        prepared.push((events[0] as FirehoseEvent).seq)
+        return Promise.resolve({ first: (events[0] as FirehoseEvent).seq, n: events.length })
+      },
+      handleBatch: async (events, cursor, prep) => {
+        {
+          // the preparation handed over is the one of this very batch
+          if (events.length > 0) expect(await prep).toEqual({ first: (events[0] as FirehoseEvent).seq, n: events.length })
+          await new Promise((r) => setTimeout(r, 2))
+          if (cursor >= 1000 && failures < 1) {
+            failures++
+            throw new Error('disk full')
+          }
+          if (events.length > 0) written.push((events[0] as FirehoseEvent).seq)
+          await store.handleBatch(events, cursor)
+        }
+      },
+    })
+    cleanups.push(() => c.stop())
+    await c.start()
+    await until(() => store.state.cursor === 2000, 'all events', 30_000)
+    // nothing lost, nothing doubled, in order, across the failed write
+    expect(store.state.seqs).toEqual(range(1, 2000))
+    expect(c.metrics.handlerErrors).toBe(1)
+    // batches were prepared while the batch before them was being written
+    expect(overlapped).toBeGreaterThan(0)
+    // each written batch was prepared; the batches prepared after the failure start again from the saved cursor
+    for (const first of written) expect(prepared).toContain(first)
+    const afterFailure = prepared.slice(prepared.findIndex((f, i) => i > 0 && f <= (prepared[i - 1] as number)))
+    expect(afterFailure.length).toBeGreaterThan(0)
+    expect(afterFailure).toEqual([...afterFailure].sort((a, b) => a - b))
+  })
+
   test('#info OutdatedCursor is reported and the stream continues; FutureCursor restarts from live', async () => {
     const log = await makeLog(10, 50)
     const infos: string[] = []

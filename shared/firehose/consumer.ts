@@ -3,7 +3,7 @@ import type { Logger } from '../logger.ts'
 import { decodeFrameOrSeq } from './decode.ts'
 import { MalformedFrameError, StreamErrorFrame, type FirehoseEvent, type InfoEvent } from './events.ts'
 
-export interface FirehoseConsumerOptions {
+export interface FirehoseConsumerOptions<P = undefined> {
   /** relay or PDS base URL (ws://, wss://, http:// or https://) serving com.atproto.sync.subscribeRepos */
   service: string
   /** record collections whose ops are decoded; ops on other collections are dropped unread */
@@ -15,7 +15,17 @@ export interface FirehoseConsumerOptions {
    * the rows it writes. A throw means nothing was written: the consumer reconnects from the last
    * saved cursor after a backoff.
    */
-  handleBatch: (events: FirehoseEvent[], cursor: number) => Promise<void>
+  handleBatch: (events: FirehoseEvent[], cursor: number, prepared: P | undefined) => Promise<void>
+  /**
+   * Starts the work on a batch that needs no transaction (the labeler classifies its posts on a worker
+   * thread) as soon as the batch is taken from the queue: the next batch is taken while the one
+   * before it is still being written, so the two overlap. Called once per batch with events, in
+   * firehose order; its result is handed to `handleBatch` for that batch (a batch whose preparation
+   * was not started gets undefined). A rejected promise in it must make `handleBatch` throw. A batch
+   * that is prepared but never handled (the service stops, or the batch before it failed) is simply
+   * dropped: its events are read again from the saved cursor.
+   */
+  prepareBatch?: (events: FirehoseEvent[]) => P
   // @NOTE commits with no op on a wanted collection are not handed over (most of the network's
   // commits); `cursor` covers them: it is the seq of the last event received up to the batch's end,
   // which may be past its last event, and a batch may hold no events at all (only a cursor to save).
@@ -52,8 +62,15 @@ export interface FirehoseMetrics {
  * (pausing the socket when the writer falls behind), hands them to the service in ordered batches and
  * reconnects with exponential backoff and jitter.
  */
-export class FirehoseConsumer {
-  #opts: Required<Omit<FirehoseConsumerOptions, 'onInfo'>> & Pick<FirehoseConsumerOptions, 'onInfo'>
+/** A batch taken from the queue: its events, the cursor that covers it, and its preparation. */
+interface TakenBatch<P> {
+  events: FirehoseEvent[]
+  cursor: number
+  prepared: P | undefined
+}
+
+export class FirehoseConsumer<P = undefined> {
+  #opts: Required<Omit<FirehoseConsumerOptions<P>, 'onInfo' | 'prepareBatch'>> & Pick<FirehoseConsumerOptions<P>, 'onInfo' | 'prepareBatch'>
   #wanted: Set<string>
   #queue: FirehoseEvent[] = []
   /** events received (queued or skipped) since the last batch was taken */
@@ -86,7 +103,7 @@ export class FirehoseConsumer {
     connected: false,
   }
 
-  constructor(opts: FirehoseConsumerOptions) {
+  constructor(opts: FirehoseConsumerOptions<P>) {
     this.#opts = {
       batchSize: 1000,
       maxQueue: 20_000,
@@ -253,38 +270,58 @@ export class FirehoseConsumer {
     if (++this.#pending === 1 || this.#pending >= this.#opts.batchSize) this.#wake?.()
   }
 
+  /** Takes the next batch from the queue (and starts preparing it); undefined when there is nothing to save. */
+  #take(): TakenBatch<P> | undefined {
+    const batch = this.#queue.splice(0, this.#opts.batchSize)
+    this.metrics.queue = this.#queue.length
+    let cursor: number | undefined
+    if (this.#queue.length === 0) {
+      // everything received so far: the skipped events after the last queued one are covered too
+      this.#pending = 0
+      cursor = this.#receivedSeq ?? batch[batch.length - 1]?.seq
+    } else {
+      this.#pending = Math.max(this.#queue.length, this.#pending - batch.length)
+      cursor = (batch[batch.length - 1] as FirehoseEvent).seq
+    }
+    if (cursor === undefined) return undefined
+    const prepared = this.#opts.prepareBatch && batch.length > 0 ? this.#opts.prepareBatch(batch) : undefined
+    // a rejection is seen by handleBatch; one of a batch that is dropped must not go unhandled
+    if (prepared instanceof Promise) prepared.catch(() => {})
+    return { events: batch, cursor, prepared }
+  }
+
   async #writeLoop(): Promise<void> {
     const log = this.#opts.logger
+    /** with prepareBatch: the batch after the one being written, already being prepared */
+    let ahead: TakenBatch<P> | undefined
     while (this.#running) {
-      if (this.#pending === 0) {
-        await new Promise<void>((resolve) => {
-          this.#wake = resolve
-        })
-        this.#wake = undefined
-        continue
+      let taken = ahead
+      ahead = undefined
+      if (taken === undefined) {
+        if (this.#pending === 0) {
+          await new Promise<void>((resolve) => {
+            this.#wake = resolve
+          })
+          this.#wake = undefined
+          continue
+        }
+        // let a few more frames arrive when the batch is small and the socket is busy
+        if (this.#pending < this.#opts.batchSize) await new Promise((r) => setImmediate(r))
+        if (!this.#running) break
+        taken = this.#take()
+        if (taken === undefined) continue
       }
-      // let a few more frames arrive when the batch is small and the socket is busy
-      if (this.#pending < this.#opts.batchSize) await new Promise((r) => setImmediate(r))
-      if (!this.#running) break
-      const batch = this.#queue.splice(0, this.#opts.batchSize)
-      this.metrics.queue = this.#queue.length
-      let cursor: number | undefined
-      if (this.#queue.length === 0) {
-        // everything received so far: the skipped events after the last queued one are covered too
-        this.#pending = 0
-        cursor = this.#receivedSeq ?? batch[batch.length - 1]?.seq
-      } else {
-        this.#pending = Math.max(this.#queue.length, this.#pending - batch.length)
-        cursor = (batch[batch.length - 1] as FirehoseEvent).seq
-      }
-      if (cursor === undefined) continue
+      // the next batch's preparation overlaps this batch's write
+      if (this.#opts.prepareBatch && this.#queue.length > 0) ahead = this.#take()
+      const { events: batch, cursor, prepared } = taken
       try {
-        await this.#opts.handleBatch(batch, cursor)
+        await this.#opts.handleBatch(batch, cursor, prepared)
         this.metrics.batches++
         this.metrics.lastSeq = cursor
       } catch (err) {
         this.metrics.handlerErrors++
         log.error({ err }, 'writing a firehose batch failed; reconnecting from the saved cursor')
+        ahead = undefined
         this.#queue = []
         this.#pending = 0
         this.metrics.queue = 0

@@ -39,7 +39,7 @@ const STEPS: Step[] = [
     name: 'feed-read',
     script: 'feed-read.ts',
     args: [],
-    quickArgs: ['--items', '3000', '--authors', '300', '--readers', '10', '--connections', '4', '--rate', '50', '--ingest-rate', '100', '--seconds', '1', '--closed-seconds', '1', '--warmup', '0'],
+    quickArgs: ['--items', '3000', '--authors', '300', '--readers', '10', '--connections', '4', '--rate', '50', '--ingest-rate', '100', '--seconds', '1', '--closed-seconds', '1', '--warmup', '0', '--warm-seconds', '1'],
   },
   { name: 'label-stream', script: 'label-stream.ts', args: [], quickArgs: ['--labels', '300', '--subscribers', '4', '--rate', '50', '--timeout', '60'] },
 ]

@@ -288,7 +288,20 @@ async function runPhase(p: LoadPhase): Promise<PhaseResult> {
   }
 }
 
+/** resolves on the parent's { type: 'go' } (it first lets the service's ingest catch up) */
+const go = () =>
+  new Promise<void>((resolve) => {
+    const on = (m: { type?: string }) => {
+      if (m?.type !== 'go') return
+      process.off('message', on)
+      resolve()
+    }
+    process.on('message', on)
+  })
+
 for (const p of cfg.phases) {
+  toParent({ type: 'phase-ready', name: p.name })
+  await go()
   toParent({ type: 'phase-start', name: p.name })
   const r = await runPhase(p)
   toParent(r as unknown as { type: string } & Record<string, unknown>)

@@ -1,6 +1,6 @@
-import WebSocket from 'ws'
 import type { Logger } from '../logger.ts'
 import { decodeFrameOrSeq } from './decode.ts'
+import { FirehoseSocket } from './socket.ts'
 import { MalformedFrameError, StreamErrorFrame, type FirehoseEvent, type InfoEvent } from './events.ts'
 
 export interface FirehoseConsumerOptions<P = undefined> {
@@ -75,7 +75,7 @@ export class FirehoseConsumer<P = undefined> {
   #queue: FirehoseEvent[] = []
   /** events received (queued or skipped) since the last batch was taken */
   #pending = 0
-  #ws: WebSocket | undefined
+  #ws: FirehoseSocket | undefined
   #running = false
   #paused = false
   #attempt = 0
@@ -154,52 +154,54 @@ export class FirehoseConsumer<P = undefined> {
     const url = this.#url()
     const log = this.#opts.logger
     log.info({ url }, 'connecting to firehose')
-    const ws = new WebSocket(url, { maxPayload: 16 * 1024 * 1024, perMessageDeflate: false })
-    this.#ws = ws
     let alive = true
-    ws.binaryType = 'nodebuffer'
-    ws.on('open', () => {
-      this.metrics.connected = true
-      log.info({ cursor: this.#ignoreSavedCursor ? null : (this.#resumeSeq ?? null) }, 'firehose connected')
-      this.#ignoreSavedCursor = false
-      clearInterval(this.#heartbeat)
-      this.#heartbeat = setInterval(() => {
-        if (!alive) {
-          log.warn('firehose heartbeat missed; reconnecting')
-          ws.terminate()
-          return
-        }
-        alive = false
-        ws.ping()
-      }, this.#opts.heartbeatMs)
-    })
-    ws.on('pong', () => {
-      alive = true
-    })
-    ws.on('message', (data: Buffer) => {
-      alive = true
-      this.#attempt = 0
-      this.#onFrame(data)
-    })
-    ws.on('error', (err) => {
-      log.warn({ err: err.message }, 'firehose socket error')
-    })
-    ws.on('close', (code) => {
-      if (gen !== this.#connectGen) return
-      this.metrics.connected = false
-      clearInterval(this.#heartbeat)
-      this.#ws = undefined
-      this.#paused = false
-      if (!this.#running) return
-      const delay = this.#backoff()
-      log.info({ code, delayMs: Math.round(delay) }, 'firehose disconnected; reconnecting')
-      this.metrics.reconnects++
-      this.#reconnectTimer = setTimeout(() => {
-        // resume after the last event we hold; queued events are still written in order
-        this.#resumeSeq = this.#receivedSeq
-        this.#connect()
-      }, delay)
-    })
+    const ws = new FirehoseSocket(
+      url,
+      {
+        onOpen: () => {
+          this.metrics.connected = true
+          log.info({ cursor: this.#ignoreSavedCursor ? null : (this.#resumeSeq ?? null) }, 'firehose connected')
+          this.#ignoreSavedCursor = false
+          clearInterval(this.#heartbeat)
+          this.#heartbeat = setInterval(() => {
+            if (!alive) {
+              log.warn('firehose heartbeat missed; reconnecting')
+              ws.terminate()
+              return
+            }
+            alive = false
+            ws.ping()
+          }, this.#opts.heartbeatMs)
+        },
+        onPong: () => {
+          alive = true
+        },
+        onMessage: (data) => {
+          alive = true
+          this.#attempt = 0
+          this.#onFrame(data)
+        },
+        onClose: ({ code, error }) => {
+          if (gen !== this.#connectGen) return
+          if (error) log.warn({ err: error.message }, 'firehose socket error')
+          this.metrics.connected = false
+          clearInterval(this.#heartbeat)
+          this.#ws = undefined
+          this.#paused = false
+          if (!this.#running) return
+          const delay = this.#backoff()
+          log.info({ code, delayMs: Math.round(delay) }, 'firehose disconnected; reconnecting')
+          this.metrics.reconnects++
+          this.#reconnectTimer = setTimeout(() => {
+            // resume after the last event we hold; queued events are still written in order
+            this.#resumeSeq = this.#receivedSeq
+            this.#connect()
+          }, delay)
+        },
+      },
+      { maxPayload: 16 * 1024 * 1024 },
+    )
+    this.#ws = ws
   }
 
   #backoff(): number {
@@ -215,14 +217,12 @@ export class FirehoseConsumer<P = undefined> {
     this.#ws = undefined
     this.#connectGen++
     this.metrics.connected = false
-    if (ws) {
-      ws.removeAllListeners('message')
-      ws.on('error', () => {})
-      ws.terminate()
-    }
+    // (its onClose sees a newer connectGen and does nothing)
+    ws?.terminate()
   }
 
-  #onFrame(data: Buffer): void {
+  /** `data` is a view into the socket's read buffer, valid only during this call: what is kept is decoded into new objects */
+  #onFrame(data: Uint8Array): void {
     this.metrics.frames++
     let evt
     try {

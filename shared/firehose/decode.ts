@@ -178,6 +178,16 @@ function decodeCommit(body: Record<string, unknown>, wanted: ReadonlySet<string>
   }
 }
 
+/**
+ * A record block decoded from a copy of its bytes: the frame is a view into the socket's read buffer
+ * (shared/firehose/socket.ts), and a decoded record's bytes and CID links are views into what they were
+ * decoded from; copying the block (a few hundred bytes) keeps the event valid after the read buffer
+ * is reused.
+ */
+function decodeRecord(block: Uint8Array): unknown {
+  return decode(block.slice())
+}
+
 function attachRecords(blocksField: unknown, ops: RepoOp[], links: (LinkLike | null)[]): void {
   const buf = (blocksField as { buf?: unknown } | undefined)?.buf
   if (!(buf instanceof Uint8Array)) throw new MalformedFrameError('commit.blocks must be bytes')
@@ -187,7 +197,7 @@ function attachRecords(blocksField: unknown, ops: RepoOp[], links: (LinkLike | n
       for (let i = 0; i < ops.length; i++) {
         const link = links[i]
         if (!link || !bytesEqual(link.bytes, entry.cid.bytes)) continue
-        const record = decode(entry.bytes)
+        const record = decodeRecord(entry.bytes)
         ;(ops[i] as RepoOp).record = isObj(record) ? record : undefined
         links[i] = null
         left--
@@ -368,7 +378,7 @@ function attachRecordsFromCar(car: Uint8Array, ops: RepoOp[], cids: (Uint8Array 
       if (!same) continue
       let record: unknown
       try {
-        record = decode(car.subarray(start + 36, end))
+        record = decodeRecord(car.subarray(start + 36, end))
       } catch (err) {
         bad(`bad CAR in commit: ${(err as Error).message}`)
       }

@@ -2,6 +2,8 @@
 // response and frames byte for byte (so every way a read can cut a frame is exercised), and against the
 // `ws` server the PDS uses.
 import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import https from 'node:https'
 import net from 'node:net'
 import { afterEach, describe, expect, test } from 'vitest'
 import { WebSocketServer } from 'ws'
@@ -216,6 +218,40 @@ describe('FirehoseSocket', () => {
     const closed = await run.closed
     expect(run.opened).toBe(false)
     expect(closed.error?.message).toMatch(/ECONNREFUSED/)
+  })
+
+  test('wss:// (TLS, read into the same reused buffer): messages arrive whole; a certificate that is not trusted is refused', async () => {
+    // a self-signed certificate for localhost and 127.0.0.1, valid until 2126 (fixtures/, test only)
+    const cert = readFileSync(new URL('./fixtures/test-tls-cert.pem', import.meta.url))
+    const key = readFileSync(new URL('./fixtures/test-tls-key.pem', import.meta.url))
+    const server = https.createServer({ cert, key })
+    const wss = new WebSocketServer({ server })
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()))
+    cleanups.push(async () => {
+      wss.close()
+      await new Promise<void>((r) => server.close(() => r()))
+    })
+    const messages = Array.from({ length: 300 }, (_, i) => Buffer.alloc(50 + i * 97, i % 251))
+    wss.on('connection', (ws) => {
+      for (const m of messages) ws.send(m)
+      ws.close(1000)
+    })
+    const port = (server.address() as net.AddressInfo).port
+    for (const host of ['localhost', '127.0.0.1']) {
+      const got: Buffer[] = []
+      const closed = await new Promise<{ code: number; error?: Error }>((resolve) => {
+        new FirehoseSocket(`wss://${host}:${port}/`, { onOpen: () => {}, onMessage: (d) => got.push(Buffer.from(d)), onClose: resolve }, { ca: cert })
+      })
+      expect(closed.code).toBe(1000)
+      expect(got.length).toBe(messages.length)
+      got.forEach((m, i) => expect(m.equals(messages[i] as Buffer)).toBe(true))
+    }
+    // without the test CA: Node's own roots do not know it
+    const refused = await new Promise<{ code: number; error?: Error }>((resolve) => {
+      new FirehoseSocket(`wss://localhost:${port}/`, { onOpen: () => resolve({ code: -1 }), onMessage: () => {}, onClose: resolve })
+    })
+    expect(refused.code).toBe(1006)
+    expect(refused.error?.message).toMatch(/self.signed|certificate/i)
   })
 
   test('against the ws server: binary messages, pause and resume, ping answered by pong, close', async () => {

@@ -36,6 +36,8 @@ export interface FirehoseSocketOptions {
   maxPayload?: number
   /** the upgrade must complete within this; @default 30000 */
   handshakeTimeoutMs?: number
+  /** wss://: certificate authorities to trust instead of Node's (tests; operators use NODE_EXTRA_CA_CERTS) */
+  ca?: string | Buffer
 }
 
 export class WebSocketProtocolError extends Error {
@@ -74,7 +76,7 @@ export class FirehoseSocket {
     const onread = { buffer: Buffer.allocUnsafe(READ_SIZE), callback: (n: number, buf: Buffer) => this.#onRead(buf, n) }
     this.#socket = secure
       ? // @NOTE node:tls takes `onread` like node:net (TLSSocket is a net.Socket), its types do not list it
-        tls.connect({ host, port, ...(net.isIP(host) ? {} : { servername: host }), onread, ALPNProtocols: ['http/1.1'] } as tls.ConnectionOptions)
+        tls.connect({ host, port, ...(net.isIP(host) ? {} : { servername: host }), ...(opts.ca ? { ca: opts.ca } : {}), onread, ALPNProtocols: ['http/1.1'] } as tls.ConnectionOptions)
       : net.connect({ host, port, onread })
     this.#socket.setNoDelay(true)
     this.#handshakeTimer = setTimeout(() => this.#fail(new Error('WebSocket handshake timed out')), opts.handshakeTimeoutMs ?? 30_000)

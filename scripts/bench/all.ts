@@ -13,6 +13,7 @@
 import os from 'node:os'
 import { parseArgs } from 'node:util'
 import { fmt, runBench, type BenchRun } from './lib.ts'
+import { LABELER_NODE_FLAGS, SERVICE_NODE_FLAGS } from '../../shared/node-flags.ts'
 
 const { values: args } = parseArgs({
   options: {
@@ -29,11 +30,16 @@ interface Step {
   script: string
   args: string[]
   quickArgs: string[]
+  /** V8 flags for the benchmark's own process, when the service runs inside it: the ones `npm start` gives that service */
+  nodeFlags?: readonly string[]
 }
 
 const STEPS: Step[] = [
-  { name: 'ingest', script: 'ingest.ts', args: [], quickArgs: ['--events', '3000', '--baseline-events', '1000'] },
-  { name: 'labeler', script: 'labeler-ingest.ts', args: [], quickArgs: ['--events', '3000'] },
+  // @NOTE since session 6 the in-process benchmarks run with the V8 flags the service ships with
+  // (shared/node-flags.ts), as bench:rss and bench:feed-read already did; the starter-kit baseline runs
+  // in the same process, so with the same flags
+  { name: 'ingest', script: 'ingest.ts', args: [], quickArgs: ['--events', '3000', '--baseline-events', '1000'], nodeFlags: SERVICE_NODE_FLAGS },
+  { name: 'labeler', script: 'labeler-ingest.ts', args: [], quickArgs: ['--events', '3000'], nodeFlags: LABELER_NODE_FLAGS },
   { name: 'rss', script: 'rss.ts', args: [], quickArgs: ['--events', '4000', '--pool', '2000', '--sample-ms', '200'] },
   {
     name: 'feed-read',
@@ -63,12 +69,12 @@ const t0 = performance.now()
 const selected = STEPS.filter((s) => !only || only.includes(s.name))
 const command = (step: Step) => {
   const stepArgs = QUICK ? step.quickArgs : step.args
-  return { stepArgs, line: `node scripts/bench/${step.script}${stepArgs.length ? ` ${stepArgs.join(' ')}` : ''}` }
+  return { stepArgs, line: `node ${step.nodeFlags?.length ? `${step.nodeFlags.join(' ')} ` : ''}scripts/bench/${step.script}${stepArgs.length ? ` ${stepArgs.join(' ')}` : ''}` }
 }
 const report = (step: Step, run: BenchRun) =>
   console.log(`  (${fmt(run.seconds, 0)}s, exit code ${run.code})${run.code !== 0 && run.stderr.trim() ? `\n  stderr: ${run.stderr.trim().split('\n').slice(-5).join('\n          ')}` : ''}\n`)
 if (PARALLEL) {
-  const done = await Promise.all(selected.map(async (step) => ({ step, run: await runBench(step.script, command(step).stepArgs, { timeoutMs: 30 * 60_000 }) })))
+  const done = await Promise.all(selected.map(async (step) => ({ step, run: await runBench(step.script, command(step).stepArgs, { timeoutMs: 30 * 60_000, ...(step.nodeFlags ? { nodeFlags: step.nodeFlags } : {}) }) })))
   for (const { step, run } of done) {
     runs.set(step.name, run)
     console.log(`▶ ${step.name}: ${command(step).line}`)
@@ -78,7 +84,7 @@ if (PARALLEL) {
 } else {
   for (const step of selected) {
     console.log(`▶ ${step.name}: ${command(step).line}`)
-    const run = await runBench(step.script, command(step).stepArgs, { echo: true, timeoutMs: 30 * 60_000 })
+    const run = await runBench(step.script, command(step).stepArgs, { echo: true, timeoutMs: 30 * 60_000, ...(step.nodeFlags ? { nodeFlags: step.nodeFlags } : {}) })
     runs.set(step.name, run)
     report(step, run)
   }

@@ -188,9 +188,13 @@ export interface BenchRun {
  * Runs a benchmark script (`node scripts/bench/<script> ...args`) to the end, echoing its output
  * line by line (indented) when `echo` is set, and parses its last JSON line.
  */
-export async function runBench(script: string, args: string[], opts: { echo?: boolean; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<BenchRun> {
+export async function runBench(
+  script: string,
+  args: string[],
+  opts: { echo?: boolean; env?: NodeJS.ProcessEnv; timeoutMs?: number; nodeFlags?: readonly string[] } = {},
+): Promise<BenchRun> {
   const t0 = performance.now()
-  const proc = spawn(process.execPath, [...NODE_ARGS, path.join(BENCH_DIR, script), ...args], {
+  const proc = spawn(process.execPath, [...NODE_ARGS, ...(opts.nodeFlags ?? []), path.join(BENCH_DIR, script), ...args], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],

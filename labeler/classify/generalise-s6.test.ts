@@ -47,6 +47,13 @@ const cases: Case[] = [
   ['proed.nl.maaltijden-trots', 'pro-ed', 'nl', 'lunch en diner overgeslagen, best fier', 'lunch en diner overgeslagen door de verhuizing, doodmoe'],
   ['proed.nl.vasten-verlengen', 'pro-ed', 'nl', '48 uur gevast, op naar 72', '48 uur gewerkt, op naar het weekend'],
   ['proed.nl.bijna-niks-eten', 'pro-ed', 'nl', 'afvallen tot ik niks meer eet', 'afwassen tot ik niks meer zie'],
+  // --- third dev round: the one reason left, robbed and laughed at, hating that the body needs food ---
+  ['sh.en.only-thing-stopping', 'self-harm', 'en', 'the only one keeping me here is my little brother', 'the only one keeping me here is the free coffee lol'],
+  ['sh.en.how-much-longer', 'self-harm', 'en', 'not sure how much longer i can keep fighting', 'not sure how much longer i can keep my eyes open, night shift'],
+  ['sh.nl.enige-tegenhoudt', 'self-harm', 'nl', 'het enige dat mij nog tegenhoudt is mijn zusje', 'het enige dat mij nog tegenhoudt is de prijs'],
+  ['outrage.en.robbing-laughing', 'outrage-bait', 'en', 'they rob you blind while they laugh at you', 'my little brother robbed me at monopoly and kept laughing'],
+  ['outrage.nl.beroven-lachen', 'outrage-bait', 'nl', 'die zakkenvullers bestelen ons terwijl ze lachen', 'de meeuwen bestelen ons op het strand, haha'],
+  ['proed.nl.haat-eten-nodig', 'pro-ed', 'nl', 'ik haat het dat mijn lichaam eten nodig heeft', 'ik haat het dat mijn lichaam slaap nodig heeft'],
 ]
 
 positivesAndNearMisses('issue 3 sixth pass: a positive and a near miss each', cases)

@@ -318,6 +318,7 @@ ${[...neighbours, ...benchAuthors].map((d) => `        - ${d}`).join('\n')}
   ld.send({ type: 'config', config: loadCfg })
   cleanup.unshift(() => ld.stop())
   for (const p of phases) {
+    const measured = p.name !== 'start' && p.name !== 'warm'
     await ld.next('phase-ready', 120_000)
     // @NOTE a phase that overloads the service (the closed ones, above all "start" with every
     // connection busy while the service is cold) leaves the ingest behind the replay; catching up then
@@ -325,7 +326,7 @@ ${[...neighbours, ...benchAuthors].map((d) => `        - ${d}`).join('\n')}
     // 2,000 in session 5) and its batches showed as that phase's latency. Each phase now starts with
     // the ingest caught up (lag under a quarter second of the stream), the steady state the open phases
     // are meant to measure; the wait is printed.
-    if (p.name !== 'start' && p.name !== 'warm' && replay) {
+    if (measured && replay) {
       const w0 = performance.now()
       let lag = Infinity
       while (performance.now() - w0 < 60_000) {
@@ -358,7 +359,6 @@ ${[...neighbours, ...benchAuthors].map((d) => `        - ${d}`).join('\n')}
     const seconds = (performance.now() - t0) / 1000
     const r = result as PhaseResult
     const cpuUs = (procCpuUs(pid) ?? 0) - cpu0
-    const measured = p.name !== 'start' && p.name !== 'warm'
     if (measured) results.push(r)
     const ing = { name: p.name, eventsPerS: (s1.lastSeq - s0.lastSeq) / seconds, queueMax, cpuUsPerReq: cpuUs / Math.max(1, r.requestsPerS * seconds), rssMb: rssMax / 1024 / 1024 }
     if (measured) phaseIngest.push(ing)

@@ -30,15 +30,15 @@ export interface SqliteHandle<DB> {
   checkpointer?: WalCheckpointer
 }
 
+/** SQLite's page cache per connection, KiB, unless a service asks for another size (OpenOptions.cacheKiB) */
+export const DEFAULT_CACHE_KIB = 32_000
+
 /**
  * Opens a SQLite database with the settings every Plein store uses: WAL (readers never block the
  * writer), a busy timeout instead of SQLITE_BUSY errors, and synchronous=NORMAL (durable at each WAL
  * checkpoint; a power cut can lose the last transactions but never corrupts, and the firehose cursor
  * lives in the same transactions, so lost work is simply replayed).
  */
-/** SQLite's page cache per connection, KiB, unless a service asks for another size (OpenOptions.cacheKiB) */
-export const DEFAULT_CACHE_KIB = 32_000
-
 export function openSqlite<DB>(
   file: string,
   opts: { readonly?: boolean; walCheckpoint?: WalCheckpointMode; checkpointer?: CheckpointerOptions; cacheKiB?: number } = {},
@@ -51,7 +51,7 @@ export function openSqlite<DB>(
     raw.pragma('synchronous = NORMAL')
     raw.pragma('foreign_keys = ON')
   }
-  raw.pragma(`cache_size = -${Math.max(1, Math.floor(opts.cacheKiB ?? DEFAULT_CACHE_KIB))}`)
+  raw.pragma(`cache_size = -${opts.cacheKiB ?? DEFAULT_CACHE_KIB}`)
   const checkpointer = !opts.readonly && opts.walCheckpoint === 'background' && file !== ':memory:' ? new WalCheckpointer(raw, path.resolve(file), opts.checkpointer) : undefined
   const database = withStatementCache(raw)
   const db = new Kysely<DB>({

@@ -55,7 +55,6 @@ export class FirehoseSocket {
   #closeInfo: { code: number; reason: string; error?: Error } | undefined
   /** the upgrade response so far */
   #head: Buffer[] = []
-  #headLen = 0
   /** a frame header cut by the end of a read (at most 14 bytes) */
   readonly #hdr = Buffer.alloc(14)
   #hdrLen = 0
@@ -92,10 +91,6 @@ export class FirehoseSocket {
     })
     this.#socket.on('end', () => this.#socket.end())
     this.#socket.on('close', () => this.#closed())
-  }
-
-  get open(): boolean {
-    return this.#state === 'open'
   }
 
   /** Stops reading (what was already read is still handed over). */
@@ -182,11 +177,10 @@ export class FirehoseSocket {
   #readHead(buf: Buffer, n: number): void {
     const chunk = Buffer.from(buf.subarray(0, n))
     this.#head.push(chunk)
-    this.#headLen += n
     const all = this.#head.length === 1 ? chunk : Buffer.concat(this.#head)
     const end = all.indexOf('\r\n\r\n')
     if (end < 0) {
-      if (this.#headLen > MAX_RESPONSE_HEAD) throw new WebSocketProtocolError('the upgrade response is too large')
+      if (all.length > MAX_RESPONSE_HEAD) throw new WebSocketProtocolError('the upgrade response is too large')
       return
     }
     const lines = all.subarray(0, end).toString('latin1').split('\r\n')

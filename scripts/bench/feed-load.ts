@@ -1,7 +1,7 @@
 // Child process for the feed-read benchmark: the load generator, in its own process so that it does not
 // take the service's event loop. Readers read getFeedSkeleton like the Bluesky app's feed view does: a
 // first page, then (for some) the next pages through the cursor, then a new session. Keep-alive
-// connections (node:http Agent, `connections` sockets at most, used in turn).
+// connections (scripts/bench/http-pool.ts: `connections` sockets, opened before the phase, used in turn).
 //
 // Phases:
 //  - closed: `connections` readers, each sending its next request as soon as the last one is answered
@@ -15,7 +15,8 @@
 // more than N times are counted (this can happen legitimately when the firehose deletes a post between
 // two pages).
 
-import http from 'node:http'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
+import { HttpPool } from './http-pool.ts'
 import { percentile, toParent } from './lib.ts'
 
 export interface LoadFeed {
@@ -64,6 +65,10 @@ export interface PhaseResult {
   max: number
   mean: number
   anonP99: number
+  /** open mode: how late the load generator itself sent requests (its own event loop), p99 in ms */
+  sendLagP99: number
+  /** the load generator's own event-loop delay during the phase, p99 in ms (monitorEventLoopDelay) */
+  loopDelayP99: number
   authP99: number
   authRequests: number
   errors: Record<string, number>
@@ -122,6 +127,8 @@ function newSession(): Session {
 
 interface Acc {
   lat: number[]
+  /** open mode: ms between a request's due time and the moment it was handed to the socket */
+  sendLag: number[]
   anon: number[]
   auth: number[]
   errors: Record<string, number>
@@ -130,56 +137,44 @@ interface Acc {
   items: number
   violations: { limit: number; perAuthor: number; maxItems: number }
 }
-const newAcc = (): Acc => ({ lat: [], anon: [], auth: [], errors: {}, first: 0, next: 0, items: 0, violations: { limit: 0, perAuthor: 0, maxItems: 0 } })
+const newAcc = (): Acc => ({ lat: [], sendLag: [], anon: [], auth: [], errors: {}, first: 0, next: 0, items: 0, violations: { limit: 0, perAuthor: 0, maxItems: 0 } })
 
 /** One request of `s`; resolves with the latency in ms counted from `dueAt` (performance.now()). */
-function request(agent: http.Agent, s: Session, dueAt: number, acc: Acc | undefined): Promise<void> {
-  const q = new URLSearchParams({ feed: s.feed.uri, limit: String(cfg.limit) })
-  if (s.cursor) q.set('cursor', s.cursor)
-  const headers: Record<string, string> = {}
-  if (s.token) headers.authorization = `Bearer ${s.token}`
+function request(pool: HttpPool, s: Session, dueAt: number, acc: Acc | undefined): Promise<void> {
+  let path = `/xrpc/app.bsky.feed.getFeedSkeleton?feed=${encodeURIComponent(s.feed.uri)}&limit=${cfg.limit}`
+  if (s.cursor) path += `&cursor=${encodeURIComponent(s.cursor)}`
   const isNext = s.cursor !== undefined
-  return new Promise<void>((resolve) => {
-    const req = http.request(
-      { host: base.hostname, port: base.port, path: `/xrpc/app.bsky.feed.getFeedSkeleton?${q}`, agent, headers },
-      (res) => {
-        const chunks: Buffer[] = []
-        res.on('data', (c: Buffer) => chunks.push(c))
-        res.on('end', () => {
-          const ms = performance.now() - dueAt
-          if (acc) {
-            acc.lat.push(ms)
-            ;(s.token ? acc.auth : acc.anon).push(ms)
-            if (isNext) acc.next++
-            else acc.first++
-          }
-          if (res.statusCode !== 200) {
-            if (acc) acc.errors[String(res.statusCode)] = (acc.errors[String(res.statusCode)] ?? 0) + 1
-            s.pagesLeft = 0
-            return resolve()
-          }
-          try {
-            const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { feed: { post: string; reason?: { $type: string; repost?: string } }[]; cursor?: string }
-            check(s, body.feed, acc)
-            s.cursor = body.cursor
-            s.pagesLeft--
-            if (!body.cursor) s.pagesLeft = 0
-          } catch {
-            if (acc) acc.errors.badBody = (acc.errors.badBody ?? 0) + 1
-            s.pagesLeft = 0
-          }
-          resolve()
-        })
-        res.on('error', () => resolve())
-      },
-    )
-    req.on('error', (err: NodeJS.ErrnoException) => {
+  if (acc) acc.sendLag.push(performance.now() - dueAt)
+  return pool.get(path, s.token ? { authorization: `Bearer ${s.token}` } : undefined).then(
+    (res) => {
+      const ms = performance.now() - dueAt
+      if (acc) {
+        acc.lat.push(ms)
+        ;(s.token ? acc.auth : acc.anon).push(ms)
+        if (isNext) acc.next++
+        else acc.first++
+      }
+      if (res.status !== 200) {
+        if (acc) acc.errors[String(res.status)] = (acc.errors[String(res.status)] ?? 0) + 1
+        s.pagesLeft = 0
+        return
+      }
+      try {
+        const body = JSON.parse(res.body.toString('utf8')) as { feed: { post: string; reason?: { $type: string; repost?: string } }[]; cursor?: string }
+        check(s, body.feed, acc)
+        s.cursor = body.cursor
+        s.pagesLeft--
+        if (!body.cursor) s.pagesLeft = 0
+      } catch {
+        if (acc) acc.errors.badBody = (acc.errors.badBody ?? 0) + 1
+        s.pagesLeft = 0
+      }
+    },
+    (err: NodeJS.ErrnoException) => {
       if (acc) acc.errors[err.code ?? 'error'] = (acc.errors[err.code ?? 'error'] ?? 0) + 1
       s.pagesLeft = 0
-      resolve()
-    })
-    req.end()
-  })
+    },
+  )
 }
 
 function check(s: Session, items: { post: string; reason?: { $type: string; repost?: string } }[], acc: Acc | undefined): void {
@@ -201,8 +196,11 @@ function check(s: Session, items: { post: string; reason?: { $type: string; repo
 }
 
 async function runPhase(p: LoadPhase): Promise<PhaseResult> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: p.connections, scheduling: 'fifo' })
+  const pool = new HttpPool(base, p.connections)
+  await pool.open()
   const acc = newAcc()
+  const loopDelay = monitorEventLoopDelay({ resolution: 1 })
+  loopDelay.enable()
   const t0 = performance.now()
   const measureFrom = t0 + p.warmup * 1000
   const end = measureFrom + p.seconds * 1000
@@ -216,7 +214,7 @@ async function runPhase(p: LoadPhase): Promise<PhaseResult> {
       let s = newSession()
       while (performance.now() < end) {
         const now = performance.now()
-        await request(agent, s, now, now >= measureFrom ? acc : undefined)
+        await request(pool, s, now, now >= measureFrom ? acc : undefined)
         if (s.pagesLeft <= 0) s = newSession()
       }
     }
@@ -226,8 +224,6 @@ async function runPhase(p: LoadPhase): Promise<PhaseResult> {
     const ready: Session[] = []
     const inFlight = new Set<Promise<void>>()
     let issued = 0
-    // open the sockets first, so the phase runs over `connections` connections
-    await Promise.all(Array.from({ length: p.connections }, () => request(agent, newSession(), performance.now(), undefined)))
     const start = performance.now()
     while (performance.now() < end) {
       const due = Math.floor(((performance.now() - start) / 1000) * rate)
@@ -238,7 +234,7 @@ async function runPhase(p: LoadPhase): Promise<PhaseResult> {
         const measured = dueAt >= measureFrom
         const id = issued
         if (measured) pending.set(id, dueAt)
-        const pr = request(agent, s, dueAt, measured ? acc : undefined).then(() => {
+        const pr = request(pool, s, dueAt, measured ? acc : undefined).then(() => {
           inFlight.delete(pr)
           pending.delete(id)
           if (measured && performance.now() <= end) answeredInWindow++
@@ -256,7 +252,8 @@ async function runPhase(p: LoadPhase): Promise<PhaseResult> {
     const cut = performance.now()
     for (const dueAt of pending.values()) acc.lat.push(cut - dueAt)
   }
-  agent.destroy()
+  pool.destroy()
+  loopDelay.disable()
   const lat = Float64Array.from(acc.lat).sort()
   const anon = Float64Array.from(acc.anon).sort()
   const auth = Float64Array.from(acc.auth).sort()
@@ -277,6 +274,8 @@ async function runPhase(p: LoadPhase): Promise<PhaseResult> {
     max: lat.length ? (lat[lat.length - 1] as number) : NaN,
     mean: lat.length ? acc.lat.reduce((a, b) => a + b, 0) / lat.length : NaN,
     anonP99: percentile(anon, 99),
+    loopDelayP99: loopDelay.percentile(99) / 1e6,
+    sendLagP99: percentile(Float64Array.from(acc.sendLag).sort(), 99),
     authP99: percentile(auth, 99),
     authRequests: auth.length,
     errors: acc.errors,

@@ -365,7 +365,7 @@ ${[...neighbours, ...benchAuthors].map((d) => `        - ${d}`).join('\n')}
     console.log(
       `  ${p.name.padEnd(11)} ${p.mode === 'open' ? `offered ${fmt(RATE)}/s` : 'all busy      '}: ${fmt(r.requestsPerS)} req/s, ` +
         `p50 ${fmt(r.p50, 1)} ms, p90 ${fmt(r.p90, 1)} ms, p99 ${fmt(r.p99, 1)} ms, max ${fmt(r.max, 0)} ms ` +
-        `(anonymous p99 ${fmt(r.anonP99, 1)}, with JWT p99 ${fmt(r.authP99, 1)}; ${fmt(r.requests)} requests, ${fmt(r.pages.next)} next pages, ${fmt(r.itemsPerPage, 1)} items/page)`,
+        `(anonymous p99 ${fmt(r.anonP99, 1)}, with JWT p99 ${fmt(r.authP99, 1)}${r.mode === 'open' ? `; load generator: sent late p99 ${fmt(r.sendLagP99, 1)} ms, its event-loop delay p99 ${fmt(r.loopDelayP99, 1)} ms` : ''}; ${fmt(r.requests)} requests, ${fmt(r.pages.next)} next pages, ${fmt(r.itemsPerPage, 1)} items/page)`,
     )
     console.log(
       `              service: ${fmt(ing.cpuUsPerReq)} CPU µs/request, RSS ${fmt(ing.rssMb)} MB; ingest ${fmt(ing.eventsPerS)} events/s (queue max ${fmt(queueMax)})` +

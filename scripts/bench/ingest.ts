@@ -4,7 +4,7 @@
 // kit does it (@atproto/sync Firehose, per-event handler, one INSERT per kept post, cursor every 20).
 //
 //   node scripts/bench/ingest.ts [--events 200000] [--baseline-events 40000] [--seed 1]
-//                                [--batch-size N] [--baseline-db both|file|memory] [--skip-baseline]
+//                                [--batch-size N] [--max-queue N] [--baseline-db both|file|memory] [--skip-baseline]
 //                                [--profile plein.cpuprofile]
 //
 // --profile writes V8 CPU profiles of the main thread covering only the timed runs: the Plein run to
@@ -36,6 +36,7 @@ const { values: args } = parseArgs({
     'baseline-events': { type: 'string', default: '40000' },
     seed: { type: 'string', default: '1' },
     'batch-size': { type: 'string' },
+    'max-queue': { type: 'string' },
     'baseline-db': { type: 'string', default: 'both' },
     'skip-baseline': { type: 'boolean', default: false },
     profile: { type: 'string' },
@@ -46,6 +47,7 @@ const EVENTS = posInt('events', args.events)
 const BASELINE_EVENTS = Math.min(EVENTS, posInt('baseline-events', args['baseline-events']))
 const SEED = posInt('seed', args.seed)
 const BATCH_SIZE = args['batch-size'] === undefined ? undefined : posInt('batch-size', args['batch-size'])
+const MAX_QUEUE = args['max-queue'] === undefined ? undefined : posInt('max-queue', args['max-queue'])
 const BASELINE_DB = args['baseline-db']
 if (BASELINE_DB !== 'memory' && BASELINE_DB !== 'file' && BASELINE_DB !== 'both') {
   console.error(`--baseline-db must be file, memory or both, got "${BASELINE_DB}"`)
@@ -143,7 +145,7 @@ try {
     },
     { feeds: parseFeedsFile(feedsYaml, 'bench feeds'), host: '127.0.0.1' },
   )
-  service = await Service.create(cfg, BATCH_SIZE ? { firehose: { batchSize: BATCH_SIZE } } : {})
+  service = await Service.create(cfg, { firehose: { ...(BATCH_SIZE ? { batchSize: BATCH_SIZE } : {}), ...(MAX_QUEUE ? { maxQueue: MAX_QUEUE } : {}) } })
   const metrics = service.ctx.firehose.metrics
   console.log(`\nPlein (FeedgenService, data dir ${dataDir}) …`)
   const stopProfile = await startProfile(args.profile)

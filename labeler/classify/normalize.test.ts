@@ -25,6 +25,9 @@ describe('normalisation', () => {
     expect(norm("'k zie 't echt ni meer zitten, 'kheb").text).toBe('ik zie het echt niet meer zitten kheb')
     // Flemish function words are written the standard way
     expect(norm('als ge da ni wilt, wa doede gij dan').text).toBe('als je dat niet wilt wat doede jij dan')
+    // Dutch chat abbreviations too; 'k', 'u', 'ur' and amounts such as "100 k" stay as written
+    expect(norm('k wil gwn dood, wrm leef ik ng? egt wss mss ff').text).toBe('k wil gewoon dood waarom leef ik nog . echt waarschijnlijk misschien even')
+    expect(norm('first 100 k month, u ur 8 u per dag').text).toBe('first 100 k month u ur 8 u per dag')
     // self-censoring: an asterisk inside a word is dropped, "!" between letters is an i
     expect(norm('s*icide, k!ll myself, su!c!dal').text).toBe('sicide kill myself suicidal')
   })

@@ -181,8 +181,22 @@ function pushBoundary(acc: Acc): void {
 
 // Flemish and spoken-Dutch spellings of function words, written the standard way so one rule covers
 // both: "als ge da ni wilt" → "als je dat niet wilt". Only whole tokens; none is an English word.
+// Dutch chat and text-message abbreviations likewise ("k wil gwn dood", "wrm leef ik ng" → "gewoon",
+// "waarom", "nog"): teenagers write them more often than the full words, and a rule's phrase then
+// missed the post. Left out on purpose: 'k' (→ ik; "100 k" is an amount in the rules' regexes, and
+// the first-person cues already know 'k'), 'u' and 'ur' (English chat for you/your, but Dutch 'u' and
+// '8 u' = uur), 'mn'/'zn' (the rules spell both forms), 'bn' (billion), 'dr' (er/daar/doctor). Rule
+// phrases go through the same tokeniser, so a rule written with either spelling matches both.
 // (a Map: an object would also answer for "constructor")
-const FLEMISH = new Map<string, string>(Object.entries({ ni: 'niet', nie: 'niet', da: 'dat', wa: 'wat', ge: 'je', gij: 'jij', zijt: 'bent', nen: 'een', ne: 'een', ier: 'hier' }))
+const FLEMISH = new Map<string, string>(
+  Object.entries({
+    ni: 'niet', nie: 'niet', da: 'dat', wa: 'wat', ge: 'je', gij: 'jij', zijt: 'bent', nen: 'een', ne: 'een', ier: 'hier',
+    // chat
+    gwn: 'gewoon', gwoon: 'gewoon', egt: 'echt', wrm: 'waarom', ng: 'nog', wss: 'waarschijnlijk', wrs: 'waarschijnlijk',
+    mss: 'misschien', nx: 'niks', tog: 'toch', idd: 'inderdaad', ff: 'even', hb: 'heb', zgn: 'zogenaamd', sws: 'sowieso',
+    iem: 'iemand', nrml: 'normaal', dnk: 'denk', wnr: 'wanneer', vnv: 'vanavond',
+  }),
+)
 
 function tokenise(folded: string, acc: Acc): void {
   for (const m of folded.matchAll(TOKEN)) {

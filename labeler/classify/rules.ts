@@ -359,9 +359,18 @@ interface CompiledPhrase {
   tried: number
 }
 
+/** The phrases that share a first word (its word, or its stem when the matcher stems). */
+interface PhraseList {
+  phrases: CompiledPhrase[]
+  /** the second-word index of a long list (undefined: not built yet; null: the list is short) */
+  second?: SecondWordIndex | null
+}
+
 /** A long list of phrases that share a first word, indexed by their second word (its word and stem). */
 interface SecondWordIndex {
-  /** list positions by second-word key */
+  /** per second-word key: the list positions to try when the next token has that key, in list order:
+   *  the phrases with that second word together with `rest` (merged once here, so the usual case — one
+   *  key of the next token found — needs no array built per token) */
   bySecond: Map<string, number[]>
   /** list positions of one-word phrases and phrases whose second word is a prefix: always tried */
   rest: number[]
@@ -486,19 +495,20 @@ export class SharedKeys {
 export class PatternMatcher {
   readonly #stem: boolean
   readonly #stemmer: (word: string) => string
-  readonly #byFirst = new Map<string, CompiledPhrase[]>()
+  readonly #byFirst = new Map<string, PhraseList>()
   /** #byFirst by the shared key number */
-  readonly #byId: (CompiledPhrase[] | undefined)[] = []
+  readonly #byId: (PhraseList | undefined)[] = []
   readonly #keys: SharedKeys
   readonly #prefixFirst: CompiledPhrase[] = []
-  /** second-word indexes of the long #byFirst lists (built on first use) */
-  readonly #second = new Map<CompiledPhrase[], SecondWordIndex | null>()
   /** pre: what the text must contain (ids in #literals) for the regex to match (true: always run) */
   readonly #regexes: CompiledRegex[] = []
   /** the regexes (indices into #regexes) that always run, and those to check when a literal id is found
    *  (prefilter.ts: triggers) */
   readonly #alwaysRun: number[] = []
   readonly #byLiteral = new Map<number, number[]>()
+  /** #byLiteral as an array by literal id (built on first use, when every matcher has registered its
+   *  literals): an array read per literal found instead of a map lookup */
+  #byLiteralId: (number[] | undefined)[] | undefined
   /** per regex: the last document stamp it was collected for (each regex is tried once per document) */
   #regexSeen = new Int32Array(0)
   #regexStamp = 0
@@ -575,27 +585,29 @@ export class PatternMatcher {
     }
   }
 
-  #secondIndex(list: CompiledPhrase[]): SecondWordIndex | null {
-    let index = this.#second.get(list)
-    if (index === undefined) {
-      index = null
-      if (list.length >= SECOND_INDEX_MIN) {
-        index = { bySecond: new Map(), rest: [] }
-        list.forEach((p, j) => {
-          const w = p.words[1]
-          if (w === undefined || w.prefix) {
-            ;(index as SecondWordIndex).rest.push(j)
-            return
-          }
-          for (const key of w.stem !== undefined && w.stem !== w.word ? [w.word, w.stem] : [w.word]) {
-            const js = (index as SecondWordIndex).bySecond.get(key) ?? []
-            js.push(j)
-            ;(index as SecondWordIndex).bySecond.set(key, js)
-          }
-        })
-      }
-      this.#second.set(list, index)
+  #secondIndex(list: PhraseList): SecondWordIndex | null {
+    if (list.second !== undefined) return list.second
+    let index: SecondWordIndex | null = null
+    if (list.phrases.length >= SECOND_INDEX_MIN) {
+      const bySecond = new Map<string, number[]>()
+      const rest: number[] = []
+      list.phrases.forEach((p, j) => {
+        const w = p.words[1]
+        if (w === undefined || w.prefix) {
+          rest.push(j)
+          return
+        }
+        for (const key of w.stem !== undefined && w.stem !== w.word ? [w.word, w.stem] : [w.word]) {
+          const js = bySecond.get(key) ?? []
+          js.push(j)
+          bySecond.set(key, js)
+        }
+      })
+      for (const js of bySecond.values()) js.push(...rest)
+      for (const js of bySecond.values()) js.sort((a, b) => a - b)
+      index = { bySecond, rest }
     }
+    list.second = index
     return index
   }
 
@@ -609,12 +621,12 @@ export class PatternMatcher {
     const key = first.stem ?? first.word
     let list = this.#byFirst.get(key)
     if (list === undefined) {
-      list = []
+      list = { phrases: [] }
       this.#byFirst.set(key, list)
       this.#byId[this.#keys.id(key)] = list
     }
-    list.push(p)
-    this.#second.delete(list)
+    list.phrases.push(p)
+    list.second = undefined
   }
 
   /** All matches in the document (a pattern can match more than once). */
@@ -645,33 +657,34 @@ export class PatternMatcher {
       p.tried = base + i
       if (wordAt(i, p.words[0] as PhraseWord)) tryPhrase(p, i)
     }
-    const tryAt = (list: CompiledPhrase[] | undefined, i: number) => {
+    const tryAt = (list: PhraseList | undefined, i: number) => {
       if (list === undefined) return
+      const phrases = list.phrases
       const index = this.#secondIndex(list)
       if (index === null) {
-        for (const p of list) tryOne(p, i)
+        for (const p of phrases) tryOne(p, i)
         return
       }
       // only the phrases whose second word can match the next token, in list order (a phrase that
-      // cannot match is skipped, as before)
-      const cand = [...index.rest]
+      // cannot match is skipped, as before): the next token's keys (token, squashed form, stem) each
+      // give a merged list; when more than one does (and they differ), their union in list order
+      let cand: readonly number[] = index.rest
       const t2 = toks[i + 1]
       if (t2 !== undefined && t2 !== BOUNDARY) {
-        const add = (key: string | undefined) => {
-          if (key === undefined) return
-          const js = index.bySecond.get(key)
-          if (js !== undefined) cand.push(...js)
-        }
-        add(t2)
-        add(doc.squashed[i + 1])
-        add(view.stems?.[i + 1])
+        const a = index.bySecond.get(t2)
+        const sq2 = doc.squashed[i + 1]
+        const b = sq2 !== undefined ? index.bySecond.get(sq2) : undefined
+        const st2 = view.stems?.[i + 1]
+        const c = st2 !== undefined && st2 !== t2 ? index.bySecond.get(st2) : undefined
+        const n2 = (a !== undefined ? 1 : 0) + (b !== undefined && b !== a ? 1 : 0) + (c !== undefined && c !== a && c !== b ? 1 : 0)
+        if (n2 === 1) cand = (a ?? b ?? c) as number[]
+        else if (n2 > 1) cand = [...(a ?? []), ...(b ?? []), ...(c ?? [])].sort((x, y) => x - y)
       }
-      if (cand.length > 1) cand.sort((a, b) => a - b)
       let last = -1
       for (const j of cand) {
         if (j === last) continue
         last = j
-        tryOne(list[j] as CompiledPhrase, i)
+        tryOne(phrases[j] as CompiledPhrase, i)
       }
     }
     // the same lists in the same order as looking each token, squashed form and stem up in #byFirst
@@ -702,8 +715,14 @@ export class PatternMatcher {
       const run: number[] = [...this.#alwaysRun]
       if (this.#regexSeen.length !== this.#regexes.length) this.#regexSeen = new Int32Array(this.#regexes.length)
       const stamp = ++this.#regexStamp
+      if (this.#byLiteralId === undefined || this.#byLiteralId.length !== this.#literals.size) {
+        const byId: (number[] | undefined)[] = new Array(this.#literals.size).fill(undefined)
+        for (const [id, list] of this.#byLiteral) byId[id] = list
+        this.#byLiteralId = byId
+      }
+      const byLiteralId = this.#byLiteralId
       for (const id of this.#literals.hits) {
-        const list = this.#byLiteral.get(id)
+        const list = byLiteralId[id]
         if (list === undefined) continue
         for (const r of list) {
           if (this.#regexSeen[r] === stamp) continue

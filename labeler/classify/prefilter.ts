@@ -486,6 +486,15 @@ export class SharedLiterals {
   #found = new Uint8Array(0)
   readonly #hits: number[] = []
   #last: object | undefined
+  /** regex slots: every matcher's regexes numbered in one sequence (a matcher's are consecutive), and
+   *  per literal id the slots it triggers (build time: a map; from the first scan: an array) */
+  #slots = 0
+  readonly #triggers = new Map<number, number[]>()
+  #triggersById: (number[] | undefined)[] = []
+  /** the slots triggered by the last document's literals, ascending; #slotSeen dedupes them */
+  readonly #triggered: number[] = []
+  #slotSeen = new Int32Array(0)
+  #stamp = 0
 
   /** The index of `literal` in the shared set (registering it when new). */
   id(literal: string): number {
@@ -503,6 +512,28 @@ export class SharedLiterals {
     return this.#ids.size
   }
 
+  /** A new regex slot (a matcher's regexes get consecutive slots). */
+  slot(): number {
+    this.#last = undefined
+    return this.#slots++
+  }
+
+  /** Regex slot `slot` is looked at when literal `id` is found. */
+  trigger(id: number, slot: number): void {
+    const list = this.#triggers.get(id) ?? []
+    list.push(slot)
+    this.#triggers.set(id, list)
+    this.#set = undefined
+    this.#last = undefined
+  }
+
+  /** The regex slots that a literal found in the last document scanned by `found` triggers, each once,
+   *  ascending. Worked out once per document for every matcher: a matcher then reads only its own
+   *  (a few a post) instead of looking up every literal found (dozens a post) in its own table. */
+  get triggered(): readonly number[] {
+    return this.#triggered
+  }
+
   /** The ids of the literals found in the last document scanned by `found` (each once). */
   get hits(): readonly number[] {
     return this.#hits
@@ -517,11 +548,27 @@ export class SharedLiterals {
       this.#set = new LiteralSet([...this.#ids.keys()])
       this.#found = new Uint8Array(this.#ids.size)
       this.#hits.length = 0
+      this.#triggersById = new Array<number[] | undefined>(this.#ids.size).fill(undefined)
+      for (const [id, slots] of this.#triggers) this.#triggersById[id] = slots
+      this.#slotSeen = new Int32Array(this.#slots)
     }
     for (const id of this.#hits) this.#found[id] = 0
     this.#hits.length = 0
     this.#set.scan(` ${text} `, this.#found, this.#hits)
     this.#last = key
+    const triggered = this.#triggered
+    triggered.length = 0
+    const stamp = ++this.#stamp
+    for (const id of this.#hits) {
+      const slots = this.#triggersById[id]
+      if (slots === undefined) continue
+      for (const slot of slots) {
+        if (this.#slotSeen[slot] === stamp) continue
+        this.#slotSeen[slot] = stamp
+        triggered.push(slot)
+      }
+    }
+    if (triggered.length > 1) triggered.sort((a, b) => a - b)
     return this.#found
   }
 }

@@ -502,16 +502,11 @@ export class PatternMatcher {
   readonly #prefixFirst: CompiledPhrase[] = []
   /** pre: what the text must contain (ids in #literals) for the regex to match (true: always run) */
   readonly #regexes: CompiledRegex[] = []
-  /** the regexes (indices into #regexes) that always run, and those to check when a literal id is found
-   *  (prefilter.ts: triggers) */
+  /** the regexes (indices into #regexes) that always run; the others are looked at when one of their
+   *  trigger literals is found (prefilter.ts: triggers), through the shared regex slots */
   readonly #alwaysRun: number[] = []
-  readonly #byLiteral = new Map<number, number[]>()
-  /** #byLiteral as an array by literal id (built on first use, when every matcher has registered its
-   *  literals): an array read per literal found instead of a map lookup */
-  #byLiteralId: (number[] | undefined)[] | undefined
-  /** per regex: the last document stamp it was collected for (each regex is tried once per document) */
-  #regexSeen = new Int32Array(0)
-  #regexStamp = 0
+  /** the shared slot of #regexes[0] (the others follow it; SharedLiterals.triggered) */
+  #slotBase = -1
   readonly #literals: SharedLiterals
   readonly #stamp = { n: 0 }
   readonly #tags = new Map<string, number[]>()
@@ -545,14 +540,12 @@ export class PatternMatcher {
         const pre = compileRequirement(req, literals)
         const index = this.#regexes.length
         this.#regexes.push({ owner, re: new RegExp(`(?<=^| )(?:${p.regex})(?= |$)`, 'gu'), postOnly: p.postOnly === true, pre })
+        const slot = literals.slot()
+        if (index === 0) this.#slotBase = slot
+        else if (slot !== this.#slotBase + index) throw new Error('a matcher\'s regex slots must be consecutive')
         const trig = triggers(req)
         if (trig === undefined) this.#alwaysRun.push(index)
-        for (const lit of trig ?? []) {
-          const id = literals.id(lit)
-          const list = this.#byLiteral.get(id) ?? []
-          list.push(index)
-          this.#byLiteral.set(id, list)
-        }
+        for (const lit of trig ?? []) literals.trigger(literals.id(lit), slot)
       }
       for (const t of p.tags ?? []) {
         const key = normalisePhrase(t).join('')
@@ -713,23 +706,15 @@ export class PatternMatcher {
     if (this.#regexes.length > 0) {
       const found = this.#literals.found(doc, doc.text)
       const run: number[] = [...this.#alwaysRun]
-      if (this.#regexSeen.length !== this.#regexes.length) this.#regexSeen = new Int32Array(this.#regexes.length)
-      const stamp = ++this.#regexStamp
-      if (this.#byLiteralId === undefined || this.#byLiteralId.length !== this.#literals.size) {
-        const byId: (number[] | undefined)[] = new Array(this.#literals.size).fill(undefined)
-        for (const [id, list] of this.#byLiteral) byId[id] = list
-        this.#byLiteralId = byId
-      }
-      const byLiteralId = this.#byLiteralId
-      for (const id of this.#literals.hits) {
-        const list = byLiteralId[id]
-        if (list === undefined) continue
-        for (const r of list) {
-          if (this.#regexSeen[r] === stamp) continue
-          this.#regexSeen[r] = stamp
-          const { pre } = this.#regexes[r] as CompiledRegex
-          if (pre === true || holds(pre, found)) run.push(r)
-        }
+      // the triggered slots are ascending: this matcher's are one stretch of them, in rule order
+      const base = this.#slotBase
+      const count = this.#regexes.length
+      for (const slot of this.#literals.triggered) {
+        const r = slot - base
+        if (r < 0) continue
+        if (r >= count) break
+        const { pre } = this.#regexes[r] as CompiledRegex
+        if (pre === true || holds(pre, found)) run.push(r)
       }
       if (run.length > 1) run.sort((a, b) => a - b)
       for (const r of run) {

@@ -145,7 +145,10 @@ export function detectLang(text: string, stated: readonly string[] = []): LangGu
   let fr = 0
   let es = 0
   let wordCount = 0
-  for (const m of lower.matchAll(WORD)) {
+  // an exec loop rather than matchAll, which builds a copy of the regex and an iterator on every call
+  // (WORD never matches the empty string, so lastIndex always moves on)
+  WORD.lastIndex = 0
+  for (let m = WORD.exec(lower); m !== null; m = WORD.exec(lower)) {
     const ws = wordScore(m[0])
     if (ws === undefined) continue
     wordCount++

@@ -719,8 +719,12 @@ export class PatternMatcher {
       if (run.length > 1) run.sort((a, b) => a - b)
       for (const r of run) {
         const { owner, re, postOnly } = this.#regexes[r] as CompiledRegex
+        // an exec loop rather than matchAll, which builds a copy of the regex and an iterator on every
+        // call; after an empty match it moves on by one code point, as matchAll does
+        const text = doc.text
         re.lastIndex = 0
-        for (const m of doc.text.matchAll(re)) {
+        for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+          if (m[0].length === 0) re.lastIndex = advance(text, re.lastIndex)
           const start = tokenAt(doc.starts, m.index)
           if (postOnly && start >= doc.postTokens) break
           const end = tokenAt(doc.starts, m.index + Math.max(0, m[0].length - 1)) + 1
@@ -736,6 +740,12 @@ export class PatternMatcher {
     }
     return out
   }
+}
+
+/** The index after the code point at `i` of `s` (a surrogate pair is one code point). */
+function advance(s: string, i: number): number {
+  const c = s.charCodeAt(i)
+  return i + (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00 ? 2 : 1)
 }
 
 /** Index of the token containing char offset `pos` of the joined text. */

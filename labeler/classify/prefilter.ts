@@ -365,6 +365,10 @@ export class LiteralSet {
   readonly #outIds: Int32Array
   /** the nearest state on s's failure chain (not s) where literals end, or 0 */
   readonly #dict: Int32Array
+  /** per state: the scan that last reported its literals (#scans); a state's literals, and those of
+   *  its failure chain, are reported once per scan however often the text reaches it */
+  readonly #reported: Int32Array
+  #scans = 0
   readonly size: number
 
   constructor(literals: readonly string[]) {
@@ -419,6 +423,7 @@ export class LiteralSet {
     const delta = n <= 0x10000 ? new Uint16Array(n * classes) : new Int32Array(n * classes)
     const fail = new Int32Array(n)
     this.#dict = new Int32Array(n)
+    this.#reported = new Int32Array(n)
     for (let i = 0; i < n; i++) {
       const f = fail[i] as number
       if (i > 0) delta.copyWithin(i * classes, f * classes, (f + 1) * classes)
@@ -450,6 +455,8 @@ export class LiteralSet {
     const asciiClass = this.#asciiClass
     const otherClass = this.#otherClass
     const dict = this.#dict
+    const reported = this.#reported
+    const scan = ++this.#scans
     const outStart = this.#outStart
     const outIds = this.#outIds
     let state = 0
@@ -462,7 +469,8 @@ export class LiteralSet {
         continue
       }
       state = delta[state * classes + c] as number
-      for (let st = delta[state * classes] as number; st > 0; st = dict[st] as number) {
+      for (let st = delta[state * classes] as number; st > 0 && reported[st] !== scan; st = dict[st] as number) {
+        reported[st] = scan
         for (let j = outStart[st] as number, end = outStart[st + 1] as number; j < end; j++) {
           const id = outIds[j] as number
           if (found[id] === 0) {

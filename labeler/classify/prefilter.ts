@@ -280,14 +280,44 @@ export function requirement(regex: string, padded = false): Requirement {
   }
 }
 
-/** A requirement with its strings replaced by ids in a SharedLiterals set, ready to check. */
-export type CompiledRequirement = true | number | { all: CompiledRequirement[] } | { any: CompiledRequirement[] }
+// A requirement compiled for checking is written out in one flat array of numbers (shared by every
+// regex of every matcher: SharedLiterals.slot): a literal is its id (≥ 0); all / any of several parts
+// is ALL / ANY, then the length of the parts' code, then the parts, literals first (the order of the
+// parts does not change the answer). A post's dozen triggered regexes have formulas of ~90 parts in
+// all; as nested objects and arrays spread over the heap, checking them cost ~10 µs a post, nearly all
+// of it waiting for memory.
+const ALL = -1
+const ANY = -2
 
-export function compileRequirement(req: Requirement, literals: SharedLiterals): CompiledRequirement {
-  if (req === true) return true
-  if (typeof req === 'string') return literals.id(req)
-  if ('all' in req) return { all: req.all.map((r) => compileRequirement(r, literals)) }
-  return { any: req.any.map((r) => compileRequirement(r, literals)) }
+/** Writes `req` (not `true` at the top) at the end of `code`. */
+function emitRequirement(req: Requirement, literals: SharedLiterals, code: number[]): void {
+  if (typeof req === 'string') {
+    code.push(literals.id(req))
+    return
+  }
+  // (all of nothing, for a `true` inside a formula: always holds)
+  const parts = req === true ? [] : 'all' in req ? req.all : req.any
+  code.push(req === true || 'all' in req ? ALL : ANY, 0)
+  const at = code.length
+  for (const p of parts) if (typeof p === 'string') emitRequirement(p, literals, code)
+  for (const p of parts) if (typeof p !== 'string') emitRequirement(p, literals, code)
+  code[at - 1] = code.length - at
+}
+
+/** Whether the requirement written at code[pos] holds for a document's found literals. */
+function holdsAt(code: Int32Array, pos: number, found: Uint8Array): boolean {
+  const head = code[pos] as number
+  if (head >= 0) return found[head] === 1
+  const all = head === ALL
+  const end = pos + 2 + (code[pos + 1] as number)
+  for (let p = pos + 2; p < end; ) {
+    const h = code[p] as number
+    const r = h >= 0 ? found[h] === 1 : holdsAt(code, p, found)
+    // all: the first part that fails decides; any: the first that holds
+    if (r !== all) return r
+    p += h >= 0 ? 1 : 2 + (code[p + 1] as number)
+  }
+  return all
 }
 
 /** How rare a literal is likely to be in posts: its length without spaces; numbers count as short. */
@@ -324,18 +354,6 @@ export function triggers(req: Requirement): string[] | undefined {
     }
   }
   return best
-}
-
-/** Whether a compiled requirement holds for a document's found literals. */
-export function holds(req: CompiledRequirement, found: Uint8Array): boolean {
-  if (req === true) return true
-  if (typeof req === 'number') return found[req] === 1
-  if ('all' in req) {
-    for (const r of req.all) if (!holds(r, found)) return false
-    return true
-  }
-  for (const r of req.any) if (holds(r, found)) return true
-  return false
 }
 
 /**
@@ -497,6 +515,11 @@ export class SharedLiterals {
   /** regex slots: every matcher's regexes numbered in one sequence (a matcher's are consecutive), and
    *  per literal id the slots it triggers (build time: a map; from the first scan: an array) */
   #slots = 0
+  /** every slot's requirement in one array (see emitRequirement), and where each starts (-1: always
+   *  holds) */
+  readonly #codeList: number[] = []
+  #code = new Int32Array(0)
+  readonly #codeAt: number[] = []
   readonly #triggers = new Map<number, number[]>()
   #triggersById: (number[] | undefined)[] = []
   /** the slots triggered by the last document's literals, ascending; #slotSeen dedupes them */
@@ -520,10 +543,22 @@ export class SharedLiterals {
     return this.#ids.size
   }
 
-  /** A new regex slot (a matcher's regexes get consecutive slots). */
-  slot(): number {
+  /** A new regex slot for a regex with requirement `req` (a matcher's regexes get consecutive slots). */
+  slot(req: Requirement): number {
     this.#last = undefined
+    this.#set = undefined
+    if (req === true) this.#codeAt.push(-1)
+    else {
+      this.#codeAt.push(this.#codeList.length)
+      emitRequirement(req, this, this.#codeList)
+    }
     return this.#slots++
+  }
+
+  /** Whether the requirement of regex slot `slot` holds for the last document scanned by `found`. */
+  holds(slot: number): boolean {
+    const at = this.#codeAt[slot] as number
+    return at < 0 || holdsAt(this.#code, at, this.#found)
   }
 
   /** Regex slot `slot` is looked at when literal `id` is found. */
@@ -559,6 +594,7 @@ export class SharedLiterals {
       this.#triggersById = new Array<number[] | undefined>(this.#ids.size).fill(undefined)
       for (const [id, slots] of this.#triggers) this.#triggersById[id] = slots
       this.#slotSeen = new Int32Array(this.#slots)
+      this.#code = Int32Array.from(this.#codeList)
     }
     for (const id of this.#hits) this.#found[id] = 0
     this.#hits.length = 0

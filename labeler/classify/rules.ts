@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import { BOUNDARY, normalisePhrase, type NormalisedDoc } from './normalize.ts'
-import { compileRequirement, holds, requirement, SharedLiterals, triggers, type CompiledRequirement } from './prefilter.ts'
+import { requirement, SharedLiterals, triggers } from './prefilter.ts'
 import { stemNl } from './stem-nl.ts'
 
 export const LABEL_VALUES = ['pro-ed', 'diet-culture', 'body-comparison', 'lifestyle-flex', 'outrage-bait', 'self-harm'] as const
@@ -383,7 +383,6 @@ interface CompiledRegex {
   owner: number
   re: RegExp
   postOnly: boolean
-  pre: CompiledRequirement
 }
 
 export interface Match {
@@ -500,7 +499,8 @@ export class PatternMatcher {
   readonly #byId: (PhraseList | undefined)[] = []
   readonly #keys: SharedKeys
   readonly #prefixFirst: CompiledPhrase[] = []
-  /** pre: what the text must contain (ids in #literals) for the regex to match (true: always run) */
+  /** the regexes; what the text must contain for each to match is checked through its shared slot
+   *  (SharedLiterals.holds) */
   readonly #regexes: CompiledRegex[] = []
   /** the regexes (indices into #regexes) that always run; the others are looked at when one of their
    *  trigger literals is found (prefilter.ts: triggers), through the shared regex slots */
@@ -537,10 +537,9 @@ export class PatternMatcher {
         // the regex runs on whole tokens: with the text padded by a space on each side, every match has a
         // space before and after it
         const req = requirement(p.regex, true)
-        const pre = compileRequirement(req, literals)
         const index = this.#regexes.length
-        this.#regexes.push({ owner, re: new RegExp(`(?<=^| )(?:${p.regex})(?= |$)`, 'gu'), postOnly: p.postOnly === true, pre })
-        const slot = literals.slot()
+        this.#regexes.push({ owner, re: new RegExp(`(?<=^| )(?:${p.regex})(?= |$)`, 'gu'), postOnly: p.postOnly === true })
+        const slot = literals.slot(req)
         if (index === 0) this.#slotBase = slot
         else if (slot !== this.#slotBase + index) throw new Error('a matcher\'s regex slots must be consecutive')
         const trig = triggers(req)
@@ -704,7 +703,7 @@ export class PatternMatcher {
     // only the regexes whose literal requirement holds in the text run (one scan for all matchers): those
     // that need a literal that was found, checked in full, in rule order
     if (this.#regexes.length > 0) {
-      const found = this.#literals.found(doc, doc.text)
+      this.#literals.found(doc, doc.text)
       const run: number[] = [...this.#alwaysRun]
       // the triggered slots are ascending: this matcher's are one stretch of them, in rule order
       const base = this.#slotBase
@@ -713,8 +712,7 @@ export class PatternMatcher {
         const r = slot - base
         if (r < 0) continue
         if (r >= count) break
-        const { pre } = this.#regexes[r] as CompiledRegex
-        if (pre === true || holds(pre, found)) run.push(r)
+        if (this.#literals.holds(slot)) run.push(r)
       }
       if (run.length > 1) run.sort((a, b) => a - b)
       for (const r of run) {

@@ -115,6 +115,9 @@ function wordScore(match: string): WordScore | undefined {
   return out
 }
 
+/** the keys of a LangGuess's scores, in order (a tie goes to the first) */
+const SCORE_KEYS = ['nl', 'en', 'de', 'fr', 'es', 'xx'] as const
+
 export interface LangGuess {
   lang: Lang
   /** 'text' when the text decided, 'stated' when the post's langs decided (too little text), 'guess'
@@ -172,20 +175,20 @@ export function detectLang(text: string, stated: readonly string[] = []): LangGu
 
   // the stated language is a prior worth about one function word
   const prior = stated[0]
-  if (prior !== undefined) {
-    const key = priorKey(prior)
-    scores[key] = (scores[key] as number) + 1
-  }
+  const key = prior === undefined ? undefined : priorKey(prior)
+  if (key !== undefined) scores[key] = (scores[key] as number) + 1
 
   let best = 'xx'
   let bestScore = -1
-  for (const [k, v] of Object.entries(scores)) {
+  // the keys in the record's order, without building its entries
+  for (const k of SCORE_KEYS) {
+    const v = scores[k] as number
     if (v > bestScore) {
       best = k
       bestScore = v
     }
   }
-  const textEvidence = bestScore - (prior !== undefined && best === priorKey(prior) ? 1 : 0)
+  const textEvidence = bestScore - (key !== undefined && best === key ? 1 : 0)
   if (textEvidence < 1 || wordCount === 0) {
     // too little text to tell: trust the stated language, else 'other'
     if (prior !== undefined) return { lang: mapLangTag(prior), source: 'stated', scores }

@@ -612,7 +612,14 @@ export class SharedLiterals {
         triggered.push(slot)
       }
     }
-    if (triggered.length > 1) triggered.sort((a, b) => a - b)
+    // ascending, by insertion: a post triggers a few dozen slots at most, and Array.prototype.sort with a
+    // comparator cost more than the rest of this loop
+    for (let i = 1; i < triggered.length; i++) {
+      const v = triggered[i] as number
+      let j = i - 1
+      for (; j >= 0 && (triggered[j] as number) > v; j--) triggered[j + 1] = triggered[j] as number
+      triggered[j + 1] = v
+    }
     return this.#found
   }
 }

@@ -67,17 +67,25 @@ const LETTERS = /\p{L}/u
 const CHAR_N = 4
 const CHAR_MIN = 6
 
-const tokenCache = new Map<string, readonly string[]>()
+/** What the features take from one token: its own features, and its shape in bigrams. */
+interface TokenFeatures {
+  features: readonly string[]
+  /** numbers by shape: "3k", "45kg" and "1200" are "0k", "0kg", "0" */
+  shape: string
+}
+
+const tokenCache = new Map<string, TokenFeatures>()
 const TOKEN_CACHE_MAX = 50_000
 
-/** The features of one token on its own (word, Dutch stem, folded English, character 4-grams). */
-function tokenFeatures(t: string): readonly string[] {
+/** The features of one token on its own (word, Dutch stem, folded English, character 4-grams), and
+ *  its shape (kept with them: a regex replace per token of every post asked cost more than the lookup). */
+function tokenFeatures(t: string): TokenFeatures {
   const hit = tokenCache.get(t)
   if (hit !== undefined) return hit
   const out: string[] = []
+  const shape = t.replace(DIGITS, '0')
   if (!FUNCTION_WORDS.has(t)) {
-    // numbers by shape: "3k", "45kg" and "1200" are "0k", "0kg", "0"
-    out.push(`w:${t.replace(DIGITS, '0')}`)
+    out.push(`w:${shape}`)
     if (WORD.test(t) && LETTERS.test(t)) {
       out.push(`n:${stemNl(t)}`, `e:${foldEn(t)}`)
       if (t.length >= CHAR_MIN) {
@@ -86,9 +94,10 @@ function tokenFeatures(t: string): readonly string[] {
       }
     }
   }
+  const info = { features: out, shape }
   if (tokenCache.size >= TOKEN_CACHE_MAX) tokenCache.clear()
-  tokenCache.set(t, out)
-  return out
+  tokenCache.set(t, info)
+  return info
 }
 
 /** The features of a normalised post: each key once, with the first token that produced it. */
@@ -102,8 +111,8 @@ export function extractFeatures(doc: NormalisedDoc): Feature[] {
       prev = undefined
       continue
     }
-    for (const key of tokenFeatures(t)) if (!seen.has(key)) seen.set(key, { key, token: i })
-    const w = t.replace(DIGITS, '0')
+    const { features, shape: w } = tokenFeatures(t)
+    for (const key of features) if (!seen.has(key)) seen.set(key, { key, token: i })
     if (prev !== undefined) {
       const key = `b:${prev} ${w}`
       if (!seen.has(key)) seen.set(key, { key, token: i, prev: i - 1 })

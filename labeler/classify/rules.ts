@@ -362,11 +362,13 @@ interface CompiledPhrase {
 /** The phrases that share a first word (its word, or its stem when the matcher stems). */
 interface PhraseList {
   phrases: CompiledPhrase[]
-  /** the second-word index of a long list (undefined: not built yet; null: the list is short) */
-  second?: SecondWordIndex | null
+  /** the list's second-word index (built on first use, once the list is complete) */
+  second?: SecondWordIndex
 }
 
-/** A long list of phrases that share a first word, indexed by their second word (its word and stem). */
+/** A list of phrases that share a first word, indexed by their second word (its word and stem). Every
+ *  list has one, however short: one lookup of the next token is cheaper than opening each phrase to
+ *  compare its words (~30 phrases a post, mostly failing at the second word). */
 interface SecondWordIndex {
   /** per second-word key: the list positions to try when the next token has that key, in list order:
    *  the phrases with that second word together with `rest` (merged once here, so the usual case — one
@@ -375,9 +377,6 @@ interface SecondWordIndex {
   /** list positions of one-word phrases and phrases whose second word is a prefix: always tried */
   rest: number[]
 }
-
-/** lists at least this long get a second-word index */
-const SECOND_INDEX_MIN = 8
 
 interface CompiledRegex {
   owner: number
@@ -577,30 +576,26 @@ export class PatternMatcher {
     }
   }
 
-  #secondIndex(list: PhraseList): SecondWordIndex | null {
+  #secondIndex(list: PhraseList): SecondWordIndex {
     if (list.second !== undefined) return list.second
-    let index: SecondWordIndex | null = null
-    if (list.phrases.length >= SECOND_INDEX_MIN) {
-      const bySecond = new Map<string, number[]>()
-      const rest: number[] = []
-      list.phrases.forEach((p, j) => {
-        const w = p.words[1]
-        if (w === undefined || w.prefix) {
-          rest.push(j)
-          return
-        }
-        for (const key of w.stem !== undefined && w.stem !== w.word ? [w.word, w.stem] : [w.word]) {
-          const js = bySecond.get(key) ?? []
-          js.push(j)
-          bySecond.set(key, js)
-        }
-      })
-      for (const js of bySecond.values()) js.push(...rest)
-      for (const js of bySecond.values()) js.sort((a, b) => a - b)
-      index = { bySecond, rest }
-    }
-    list.second = index
-    return index
+    const bySecond = new Map<string, number[]>()
+    const rest: number[] = []
+    list.phrases.forEach((p, j) => {
+      const w = p.words[1]
+      if (w === undefined || w.prefix) {
+        rest.push(j)
+        return
+      }
+      for (const key of w.stem !== undefined && w.stem !== w.word ? [w.word, w.stem] : [w.word]) {
+        const js = bySecond.get(key) ?? []
+        js.push(j)
+        bySecond.set(key, js)
+      }
+    })
+    for (const js of bySecond.values()) js.push(...rest)
+    for (const js of bySecond.values()) js.sort((a, b) => a - b)
+    list.second = { bySecond, rest }
+    return list.second
   }
 
   #index(p: CompiledPhrase): void {
@@ -653,10 +648,6 @@ export class PatternMatcher {
       if (list === undefined) return
       const phrases = list.phrases
       const index = this.#secondIndex(list)
-      if (index === null) {
-        for (const p of phrases) tryOne(p, i)
-        return
-      }
       // only the phrases whose second word can match the next token, in list order (a phrase that
       // cannot match is skipped, as before): the next token's keys (token, squashed form, stem) each
       // give a merged list; when more than one does (and they differ), their union in list order

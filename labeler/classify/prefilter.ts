@@ -375,7 +375,7 @@ export class LiteralSet {
   readonly #delta: Uint16Array | Int32Array
   readonly #classes: number
   /** the character class of each ASCII code unit (0: in no literal, which always leads to the root) */
-  readonly #asciiClass = new Uint8Array(128)
+  readonly #asciiClass = new Int32Array(128)
   /** the character class of other UTF-16 code units that occur in some literal */
   readonly #otherClass = new Map<number, number>()
   /** the literals that end at state s: #outIds[#outStart[s] .. #outStart[s + 1]) */
@@ -474,6 +474,11 @@ export class LiteralSet {
     const otherClass = this.#otherClass
     const dict = this.#dict
     const reported = this.#reported
+    // (the stamps start over before they leave the typed array's range)
+    if (this.#scans === 0x7fffffff) {
+      this.#reported.fill(0)
+      this.#scans = 0
+    }
     const scan = ++this.#scans
     const outStart = this.#outStart
     const outIds = this.#outIds
@@ -602,6 +607,11 @@ export class SharedLiterals {
     this.#last = key
     const triggered = this.#triggered
     triggered.length = 0
+    // (the stamps start over before they leave the typed array's range)
+    if (this.#stamp === 0x7fffffff) {
+      this.#slotSeen.fill(0)
+      this.#stamp = 0
+    }
     const stamp = ++this.#stamp
     for (const id of this.#hits) {
       const slots = this.#triggersById[id]

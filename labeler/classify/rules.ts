@@ -407,11 +407,13 @@ export class SharedKeys {
   readonly #ids = new Map<string, number>()
   readonly #prefixes = new Set<string>()
   readonly #prefixHit = new Map<string, boolean>()
+  /** per token: its key number and whether it starts with a prefix word, as (number + 1) * 2 + (0 or
+   *  1): a document's tokens need one lookup each for both (bounded like the other per-token caches) */
+  readonly #tokenKeys = new Map<string, number>()
   #lastDoc: object | undefined
   #docIds: Int32Array = new Int32Array(0)
-  #lastStems: readonly string[] | undefined
-  #lastPrefixDoc: object | undefined
   #prefixFlagsOfDoc: Uint8Array = new Uint8Array(0)
+  #lastStems: readonly string[] | undefined
   #stemIds: Int32Array = new Int32Array(0)
 
   /** The number of a first-word key (registering it when new). */
@@ -420,8 +422,7 @@ export class SharedKeys {
     if (i === undefined) {
       i = this.#ids.size
       this.#ids.set(key, i)
-      this.#lastDoc = undefined
-      this.#lastStems = undefined
+      this.#forget()
     }
     return i
   }
@@ -433,17 +434,19 @@ export class SharedKeys {
   addPrefix(word: string): void {
     this.#prefixes.add(word)
     this.#prefixHit.clear()
-    this.#lastPrefixDoc = undefined
+    this.#forget()
+  }
+
+  /** (the keys changed: what was worked out from them goes) */
+  #forget(): void {
+    this.#tokenKeys.clear()
+    this.#lastDoc = undefined
+    this.#lastStems = undefined
   }
 
   /** Per token of `doc`: 1 when it starts with some registered prefix word; kept for the last document. */
   prefixFlags(doc: NormalisedDoc): Uint8Array {
-    if (doc !== this.#lastPrefixDoc) {
-      const out = new Uint8Array(doc.tokens.length)
-      if (this.#prefixes.size > 0) for (let i = 0; i < out.length; i++) if (this.prefixHit(doc.tokens[i] as string)) out[i] = 1
-      this.#prefixFlagsOfDoc = out
-      this.#lastPrefixDoc = doc
-    }
+    this.#lookupDoc(doc)
     return this.#prefixFlagsOfDoc
   }
 
@@ -466,26 +469,47 @@ export class SharedKeys {
 
   /** The key number of each token of `doc` (-1: no phrase starts with it); kept for the last document. */
   tokenIds(doc: NormalisedDoc): Int32Array {
-    if (doc !== this.#lastDoc) {
-      this.#docIds = this.#lookup(doc.tokens)
-      this.#lastDoc = doc
-    }
+    this.#lookupDoc(doc)
     return this.#docIds
   }
 
-  /** The key number of each stem (-1: none); kept for the last stems array. */
-  stemIds(stems: readonly string[]): Int32Array {
+  /** The key numbers and prefix flags of `doc`'s tokens, unless they are those of the last document. */
+  #lookupDoc(doc: NormalisedDoc): void {
+    if (doc === this.#lastDoc) return
+    const tokens = doc.tokens
+    const ids = new Int32Array(tokens.length)
+    const flags = new Uint8Array(tokens.length)
+    for (let i = 0; i < tokens.length; i++) {
+      const t = tokens[i] as string
+      let v = this.#tokenKeys.get(t)
+      if (v === undefined) {
+        v = ((this.#ids.get(t) ?? -1) + 1) * 2 + (this.#prefixes.size > 0 && this.prefixHit(t) ? 1 : 0)
+        if (this.#tokenKeys.size >= 50_000) this.#tokenKeys.clear()
+        this.#tokenKeys.set(t, v)
+      }
+      ids[i] = (v >> 1) - 1
+      flags[i] = v & 1
+    }
+    this.#docIds = ids
+    this.#prefixFlagsOfDoc = flags
+    this.#lastDoc = doc
+  }
+
+  /** The key number of each stem of `doc`'s tokens (-1: none); kept for the last stems array. A stem
+   *  that is the token itself (most English folds leave a word as it is) has the token's number. */
+  stemIds(stems: readonly string[], doc: NormalisedDoc): Int32Array {
     if (stems !== this.#lastStems) {
-      this.#stemIds = this.#lookup(stems)
+      const tokenIds = this.tokenIds(doc)
+      const tokens = doc.tokens
+      const out = new Int32Array(stems.length)
+      for (let i = 0; i < stems.length; i++) {
+        const s = stems[i] as string
+        out[i] = s === tokens[i] ? (tokenIds[i] as number) : (this.#ids.get(s) ?? -1)
+      }
+      this.#stemIds = out
       this.#lastStems = stems
     }
     return this.#stemIds
-  }
-
-  #lookup(words: readonly string[]): Int32Array {
-    const out = new Int32Array(words.length)
-    for (let i = 0; i < words.length; i++) out[i] = this.#ids.get(words[i] as string) ?? -1
-    return out
   }
 }
 
@@ -673,7 +697,7 @@ export class PatternMatcher {
     // the same lists in the same order as looking each token, squashed form and stem up in #byFirst
     const tokenIds = this.#keys.tokenIds(doc)
     const stems = view.stems
-    const stemIds = stems !== undefined ? this.#keys.stemIds(stems) : undefined
+    const stemIds = stems !== undefined ? this.#keys.stemIds(stems, doc) : undefined
     const byId = this.#byId
     const prefixFlags = this.#prefixFirst.length > 0 ? this.#keys.prefixFlags(doc) : undefined
     for (let i = 0; i < n; i++) {

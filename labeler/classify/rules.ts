@@ -477,8 +477,13 @@ export class SharedKeys {
   #lookupDoc(doc: NormalisedDoc): void {
     if (doc === this.#lastDoc) return
     const tokens = doc.tokens
-    const ids = new Int32Array(tokens.length)
-    const flags = new Uint8Array(tokens.length)
+    // the arrays are kept and grown, not made per document (callers read only the document's length)
+    if (this.#docIds.length < tokens.length) {
+      this.#docIds = new Int32Array(tokens.length * 2)
+      this.#prefixFlagsOfDoc = new Uint8Array(tokens.length * 2)
+    }
+    const ids = this.#docIds
+    const flags = this.#prefixFlagsOfDoc
     for (let i = 0; i < tokens.length; i++) {
       const t = tokens[i] as string
       let v = this.#tokenKeys.get(t)
@@ -490,8 +495,6 @@ export class SharedKeys {
       ids[i] = (v >> 1) - 1
       flags[i] = v & 1
     }
-    this.#docIds = ids
-    this.#prefixFlagsOfDoc = flags
     this.#lastDoc = doc
   }
 
@@ -501,12 +504,12 @@ export class SharedKeys {
     if (stems !== this.#lastStems) {
       const tokenIds = this.tokenIds(doc)
       const tokens = doc.tokens
-      const out = new Int32Array(stems.length)
+      if (this.#stemIds.length < stems.length) this.#stemIds = new Int32Array(stems.length * 2)
+      const out = this.#stemIds
       for (let i = 0; i < stems.length; i++) {
         const s = stems[i] as string
         out[i] = s === tokens[i] ? (tokenIds[i] as number) : (this.#ids.get(s) ?? -1)
       }
-      this.#stemIds = out
       this.#lastStems = stems
     }
     return this.#stemIds

@@ -80,11 +80,19 @@ interface WordScore {
   enGrams: number
 }
 
-const wordScores = new Map<string, WordScore | undefined>()
+const wordScores = new Map<string, WordScore | null>()
 const WORD_CACHE_MAX = 50_000
+/** a word without a Latin letter: every stopword, clitic and letter sequence above has one */
+const NO_SCORE: WordScore = { stop: 0, clitic: false, nlGrams: 0, enGrams: 0 }
+const LATIN_LETTER = /[a-zA-Z]/
+const NOT_APOSTROPHE = /[^']/
 
 function wordScore(match: string): WordScore | undefined {
-  if (wordScores.has(match)) return wordScores.get(match)
+  // a word without a Latin letter (Japanese text is one long "word" per run of kana and kanji) adds
+  // nothing: answered without the cache, which such words, nearly all different, would only fill
+  if (!LATIN_LETTER.test(match)) return NOT_APOSTROPHE.test(match) ? NO_SCORE : undefined
+  const hit = wordScores.get(match)
+  if (hit !== undefined) return hit ?? undefined
   let out: WordScore | undefined
   const raw = match.replace(/^'+|'+$/g, '')
   if (raw) {
@@ -103,9 +111,12 @@ function wordScore(match: string): WordScore | undefined {
     out = { stop, clitic, nlGrams, enGrams }
   }
   if (wordScores.size >= WORD_CACHE_MAX) wordScores.clear()
-  wordScores.set(match, out)
+  wordScores.set(match, out ?? null)
   return out
 }
+
+/** the keys of a LangGuess's scores, in order (a tie goes to the first) */
+const SCORE_KEYS = ['nl', 'en', 'de', 'fr', 'es', 'xx'] as const
 
 export interface LangGuess {
   lang: Lang
@@ -130,42 +141,54 @@ export function mapLangTag(tag: string): Lang {
  */
 export function detectLang(text: string, stated: readonly string[] = []): LangGuess {
   const lower = text.toLowerCase().replace(/[’‘`´]/g, "'")
-  const scores: Record<string, number> = { nl: 0, en: 0, de: 0, fr: 0, es: 0, xx: 0 }
+  // the sums in local variables (a record keyed by language name costs a property lookup per addition)
+  let nl = 0
+  let en = 0
+  let de = 0
+  let fr = 0
+  let es = 0
   let wordCount = 0
-  for (const m of lower.matchAll(WORD)) {
+  // an exec loop rather than matchAll, which builds a copy of the regex and an iterator on every call
+  // (WORD never matches the empty string, so lastIndex always moves on)
+  WORD.lastIndex = 0
+  for (let m = WORD.exec(lower); m !== null; m = WORD.exec(lower)) {
     const ws = wordScore(m[0])
     if (ws === undefined) continue
     wordCount++
     // the same additions in the same order as scoring the word afresh (the sums are compared exactly)
-    if (ws.stop !== 0) {
-      for (let j = 0; j < STOP_LANGS.length; j++) {
-        if (ws.stop & (1 << j)) scores[STOP_LANGS[j] as string] = (scores[STOP_LANGS[j] as string] as number) + 1
-      }
+    const stop = ws.stop
+    if (stop !== 0) {
+      // bit j: STOP_LANGS[j]
+      if (stop & 1) nl += 1
+      if (stop & 2) en += 1
+      if (stop & 4) de += 1
+      if (stop & 8) fr += 1
+      if (stop & 16) es += 1
     }
-    if (ws.clitic) scores.nl = (scores.nl as number) + 1
-    for (let k = 0; k < ws.nlGrams; k++) scores.nl = (scores.nl as number) + 0.15
-    for (let k = 0; k < ws.enGrams; k++) scores.en = (scores.en as number) + 0.15
+    if (ws.clitic) nl += 1
+    for (let k = 0; k < ws.nlGrams; k++) nl += 0.15
+    for (let k = 0; k < ws.enGrams; k++) en += 0.15
   }
   // letters Dutch and English do not use are all outside ASCII
   const foreign = /[^\x00-\x7f]/.test(lower) ? (lower.match(FOREIGN_LETTERS)?.length ?? 0) + (lower.match(NON_LATIN)?.length ?? 0) / 2 : 0
-  scores.xx = (scores.xx as number) + Math.min(foreign * 0.7, 6)
+  const scores: Record<string, number> = { nl, en, de, fr, es, xx: Math.min(foreign * 0.7, 6) }
 
   // the stated language is a prior worth about one function word
   const prior = stated[0]
-  if (prior !== undefined) {
-    const key = priorKey(prior)
-    scores[key] = (scores[key] as number) + 1
-  }
+  const key = prior === undefined ? undefined : priorKey(prior)
+  if (key !== undefined) scores[key] = (scores[key] as number) + 1
 
   let best = 'xx'
   let bestScore = -1
-  for (const [k, v] of Object.entries(scores)) {
+  // the keys in the record's order, without building its entries
+  for (const k of SCORE_KEYS) {
+    const v = scores[k] as number
     if (v > bestScore) {
       best = k
       bestScore = v
     }
   }
-  const textEvidence = bestScore - (prior !== undefined && best === priorKey(prior) ? 1 : 0)
+  const textEvidence = bestScore - (key !== undefined && best === key ? 1 : 0)
   if (textEvidence < 1 || wordCount === 0) {
     // too little text to tell: trust the stated language, else 'other'
     if (prior !== undefined) return { lang: mapLangTag(prior), source: 'stated', scores }

@@ -67,17 +67,25 @@ const LETTERS = /\p{L}/u
 const CHAR_N = 4
 const CHAR_MIN = 6
 
-const tokenCache = new Map<string, readonly string[]>()
+/** What the features take from one token: its own features, and its shape in bigrams. */
+interface TokenFeatures {
+  features: readonly string[]
+  /** numbers by shape: "3k", "45kg" and "1200" are "0k", "0kg", "0" */
+  shape: string
+}
+
+const tokenCache = new Map<string, TokenFeatures>()
 const TOKEN_CACHE_MAX = 50_000
 
-/** The features of one token on its own (word, Dutch stem, folded English, character 4-grams). */
-function tokenFeatures(t: string): readonly string[] {
+/** The features of one token on its own (word, Dutch stem, folded English, character 4-grams), and
+ *  its shape (kept with them: a regex replace per token of every post asked cost more than the lookup). */
+function tokenFeatures(t: string): TokenFeatures {
   const hit = tokenCache.get(t)
   if (hit !== undefined) return hit
   const out: string[] = []
+  const shape = t.replace(DIGITS, '0')
   if (!FUNCTION_WORDS.has(t)) {
-    // numbers by shape: "3k", "45kg" and "1200" are "0k", "0kg", "0"
-    out.push(`w:${t.replace(DIGITS, '0')}`)
+    out.push(`w:${shape}`)
     if (WORD.test(t) && LETTERS.test(t)) {
       out.push(`n:${stemNl(t)}`, `e:${foldEn(t)}`)
       if (t.length >= CHAR_MIN) {
@@ -86,9 +94,10 @@ function tokenFeatures(t: string): readonly string[] {
       }
     }
   }
+  const info = { features: out, shape }
   if (tokenCache.size >= TOKEN_CACHE_MAX) tokenCache.clear()
-  tokenCache.set(t, out)
-  return out
+  tokenCache.set(t, info)
+  return info
 }
 
 /** The features of a normalised post: each key once, with the first token that produced it. */
@@ -102,8 +111,8 @@ export function extractFeatures(doc: NormalisedDoc): Feature[] {
       prev = undefined
       continue
     }
-    for (const key of tokenFeatures(t)) if (!seen.has(key)) seen.set(key, { key, token: i })
-    const w = t.replace(DIGITS, '0')
+    const { features, shape: w } = tokenFeatures(t)
+    for (const key of features) if (!seen.has(key)) seen.set(key, { key, token: i })
     if (prev !== undefined) {
       const key = `b:${prev} ${w}`
       if (!seen.has(key)) seen.set(key, { key, token: i, prev: i - 1 })
@@ -129,7 +138,12 @@ export class LabelModel {
   /** a short hash of the model file (part of the classifier's rulesVersion) */
   readonly version: string
   readonly #bias: number[]
-  readonly #weights: Map<string, Float64Array>
+  /** every feature's weights in one array, a row of one weight per label (in `labels` order) per
+   *  feature: a post's ~70 features read rows of one block instead of ~70 small arrays spread over the
+   *  heap */
+  readonly #weights: Float64Array
+  /** the row of each feature in #weights */
+  readonly #rows: Map<string, number>
   readonly #index: Map<LabelValue, number>
 
   constructor(file: ModelFile, text?: string) {
@@ -139,7 +153,13 @@ export class LabelModel {
     this.#bias = file.bias
     this.#index = new Map(file.labels.map((l, i) => [l, i]))
     this.thresholds = new Map(file.labels.map((l, i) => [l, file.thresholds[i] as number]))
-    this.#weights = new Map(Object.entries(file.weights).map(([k, w]) => [k, Float64Array.from(w)]))
+    const entries = Object.entries(file.weights)
+    const width = file.labels.length
+    this.#rows = new Map(entries.map(([k], row) => [k, row]))
+    this.#weights = new Float64Array(entries.length * width)
+    entries.forEach(([, w], row) => {
+      for (let i = 0; i < width; i++) this.#weights[row * width + i] = w[i] ?? 0
+    })
     this.version = createHash('sha256')
       .update(text ?? JSON.stringify(file))
       .digest('hex')
@@ -171,13 +191,15 @@ export class LabelModel {
     const z = idx.map((i) => this.#bias[i] as number)
     const zi = [...z]
     const excluded = idx.map((i) => cueWords.get(this.labels[i] as LabelValue) ?? new Set<string>())
+    const weights = this.#weights
+    const width = this.labels.length
     for (const f of features) {
-      const w = this.#weights.get(f.key)
-      if (w === undefined) continue
+      const row = this.#rows.get(f.key)
+      if (row === undefined) continue
       const word = doc.tokens[f.token] as string
       const before = f.prev === undefined ? undefined : (doc.tokens[f.prev] as string)
       for (let j = 0; j < idx.length; j++) {
-        const c = (w[idx[j] as number] as number) * scale
+        const c = (weights[row * width + (idx[j] as number)] as number) * scale
         if (c === 0) continue
         z[j] = (z[j] as number) + c
         const ex = excluded[j] as ReadonlySet<string>
@@ -199,7 +221,8 @@ export class LabelModel {
   #topWords(doc: NormalisedDoc, features: readonly Feature[], i: number, scale: number): string[] {
     const byToken = new Map<number, number>()
     for (const f of features) {
-      const c = ((this.#weights.get(f.key)?.[i] ?? 0) as number) * scale
+      const row = this.#rows.get(f.key)
+      const c = (row === undefined ? 0 : (this.#weights[row * this.labels.length + i] as number)) * scale
       if (c !== 0) byToken.set(f.token, (byToken.get(f.token) ?? 0) + c)
     }
     const words: string[] = []

@@ -199,7 +199,10 @@ const FLEMISH = new Map<string, string>(
 )
 
 function tokenise(folded: string, acc: Acc): void {
-  for (const m of folded.matchAll(TOKEN)) {
+  // an exec loop rather than matchAll, which builds a copy of the regex and an iterator on every call
+  // (TOKEN never matches the empty string, so lastIndex always moves on)
+  TOKEN.lastIndex = 0
+  for (let m = TOKEN.exec(folded); m !== null; m = TOKEN.exec(folded)) {
     const tok = FLEMISH.get(m[0]) ?? m[0]
     // only the sentence-end alternative of TOKEN starts with one of . ! ? newline
     const c0 = tok.charCodeAt(0)

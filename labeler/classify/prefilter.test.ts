@@ -59,6 +59,27 @@ describe('regex pre-check', () => {
     expect([...hits].sort()).toEqual([0, 1, 3, 4, 5, 6])
   })
 
+  test('the transition table finds exactly what includes() finds (random literals and texts)', () => {
+    // a small alphabet makes literals overlap and share suffixes, which exercises the failure links
+    let seed = 7
+    const rand = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31
+      return seed % n
+    }
+    const alphabet = ['a', 'b', ' ', 'é', '€', '😂']
+    const word = (max: number) => Array.from({ length: 1 + rand(max) }, () => alphabet[rand(alphabet.length)]).join('')
+    for (let round = 0; round < 20; round++) {
+      const literals = [...new Set(Array.from({ length: 30 }, () => word(5)))]
+      const set = new LiteralSet(literals)
+      for (let t = 0; t < 20; t++) {
+        const text = `${word(40)}x${word(10)}`
+        const found = new Uint8Array(set.size)
+        set.scan(text, found)
+        expect([...found]).toEqual(literals.map((l) => (text.includes(l) ? 1 : 0)))
+      }
+    }
+  })
+
   test('the shared set answers for the last document and clears what it found before', () => {
     const shared = new SharedLiterals()
     const a = shared.id('kilo')

@@ -280,14 +280,44 @@ export function requirement(regex: string, padded = false): Requirement {
   }
 }
 
-/** A requirement with its strings replaced by ids in a SharedLiterals set, ready to check. */
-export type CompiledRequirement = true | number | { all: CompiledRequirement[] } | { any: CompiledRequirement[] }
+// A requirement compiled for checking is written out in one flat array of numbers (shared by every
+// regex of every matcher: SharedLiterals.slot): a literal is its id (≥ 0); all / any of several parts
+// is ALL / ANY, then the length of the parts' code, then the parts, literals first (the order of the
+// parts does not change the answer). A post's dozen triggered regexes have formulas of ~90 parts in
+// all; as nested objects and arrays spread over the heap, checking them cost ~10 µs a post, nearly all
+// of it waiting for memory.
+const ALL = -1
+const ANY = -2
 
-export function compileRequirement(req: Requirement, literals: SharedLiterals): CompiledRequirement {
-  if (req === true) return true
-  if (typeof req === 'string') return literals.id(req)
-  if ('all' in req) return { all: req.all.map((r) => compileRequirement(r, literals)) }
-  return { any: req.any.map((r) => compileRequirement(r, literals)) }
+/** Writes `req` (not `true` at the top) at the end of `code`. */
+function emitRequirement(req: Requirement, literals: SharedLiterals, code: number[]): void {
+  if (typeof req === 'string') {
+    code.push(literals.id(req))
+    return
+  }
+  // (all of nothing, for a `true` inside a formula: always holds)
+  const parts = req === true ? [] : 'all' in req ? req.all : req.any
+  code.push(req === true || 'all' in req ? ALL : ANY, 0)
+  const at = code.length
+  for (const p of parts) if (typeof p === 'string') emitRequirement(p, literals, code)
+  for (const p of parts) if (typeof p !== 'string') emitRequirement(p, literals, code)
+  code[at - 1] = code.length - at
+}
+
+/** Whether the requirement written at code[pos] holds for a document's found literals. */
+function holdsAt(code: Int32Array, pos: number, found: Uint8Array): boolean {
+  const head = code[pos] as number
+  if (head >= 0) return found[head] === 1
+  const all = head === ALL
+  const end = pos + 2 + (code[pos + 1] as number)
+  for (let p = pos + 2; p < end; ) {
+    const h = code[p] as number
+    const r = h >= 0 ? found[h] === 1 : holdsAt(code, p, found)
+    // all: the first part that fails decides; any: the first that holds
+    if (r !== all) return r
+    p += h >= 0 ? 1 : 2 + (code[p + 1] as number)
+  }
+  return all
 }
 
 /** How rare a literal is likely to be in posts: its length without spaces; numbers count as short. */
@@ -326,101 +356,111 @@ export function triggers(req: Requirement): string[] | undefined {
   return best
 }
 
-/** Whether a compiled requirement holds for a document's found literals. */
-export function holds(req: CompiledRequirement, found: Uint8Array): boolean {
-  if (req === true) return true
-  if (typeof req === 'number') return found[req] === 1
-  if ('all' in req) {
-    for (const r of req.all) if (!holds(r, found)) return false
-    return true
-  }
-  for (const r of req.any) if (holds(r, found)) return true
-  return false
-}
-
 /**
  * Aho–Corasick over many literal strings: one pass over a text reports which strings occur.
- * Used to run the literal pre-check of every regex rule at once. The automaton is built with maps and
- * then kept in flat typed arrays (a few bytes per state; most states have one child).
+ * Used to run the literal pre-check of every regex rule at once.
+ *
+ * The automaton is built with maps and then turned into a full transition table (a DFA: every state's
+ * next state for every character class written out, failure links already followed), so the scan reads
+ * one table row per character of the post. The shipped rules give ~39,000 states × ~72 classes (5.6 MB
+ * as 16-bit entries). What makes the scan fast is memory locality, not fewer steps: states are numbered
+ * breadth first, so the shallow states a scan spends nearly all its time in share a few cache lines, and
+ * a row's column 0 says where the state's literals are, so a character costs one row. (The scan over
+ * sorted child lists with failure links and separate output arrays it replaced cost ~95 ns a character,
+ * mostly cache misses.)
  */
 export class LiteralSet {
-  /** children of state s: #childChar/#childNext[#childStart[s] .. #childStart[s + 1]), by UTF-16 code unit */
-  readonly #childStart: Int32Array
-  readonly #childChar: Uint16Array
-  readonly #childNext: Int32Array
-  readonly #fail: Int32Array
+  /** row s (#delta[s * #classes ..]): column 0 is the first state on s's failure chain, s included,
+   *  where literals end (0: none); column c > 0 is the next state on a character of class c */
+  readonly #delta: Uint16Array | Int32Array
+  readonly #classes: number
+  /** the character class of each ASCII code unit (0: in no literal, which always leads to the root) */
+  readonly #asciiClass = new Int32Array(128)
+  /** the character class of other UTF-16 code units that occur in some literal */
+  readonly #otherClass = new Map<number, number>()
   /** the literals that end at state s: #outIds[#outStart[s] .. #outStart[s + 1]) */
   readonly #outStart: Int32Array
   readonly #outIds: Int32Array
-  /** the nearest state on s's failure chain (not s) where literals end, or -1 */
+  /** the nearest state on s's failure chain (not s) where literals end, or 0 */
   readonly #dict: Int32Array
-  /** the root's transitions for ASCII, as a dense table (0: none); most characters of a post are ASCII */
-  readonly #rootAscii = new Int32Array(128)
+  /** per state: the scan that last reported its literals (#scans); a state's literals, and those of
+   *  its failure chain, are reported once per scan however often the text reaches it */
+  readonly #reported: Int32Array
+  #scans = 0
   readonly size: number
 
   constructor(literals: readonly string[]) {
     this.size = literals.length
+    // character classes: one per code unit that occurs in a literal, from 1
+    let classes = 1
+    for (const lit of literals) {
+      for (let k = 0; k < lit.length; k++) {
+        const ch = lit.charCodeAt(k)
+        if (ch < 128) {
+          if (this.#asciiClass[ch] === 0) this.#asciiClass[ch] = classes++
+        } else if (!this.#otherClass.has(ch)) this.#otherClass.set(ch, classes++)
+      }
+    }
+    this.#classes = classes
+    // the trie, by class (states numbered as created)
     const go: Map<number, number>[] = [new Map()]
     const own: number[][] = [[]]
     literals.forEach((lit, idx) => {
       let state = 0
       for (let k = 0; k < lit.length; k++) {
-        const ch = lit.charCodeAt(k)
-        let next = (go[state] as Map<number, number>).get(ch)
+        const c = this.#classOf(lit.charCodeAt(k))
+        let next = (go[state] as Map<number, number>).get(c)
         if (next === undefined) {
           next = go.length
           go.push(new Map())
           own.push([])
-          ;(go[state] as Map<number, number>).set(ch, next)
+          ;(go[state] as Map<number, number>).set(c, next)
         }
         state = next
       }
       ;(own[state] as number[]).push(idx)
     })
     const n = go.length
-    this.#childStart = new Int32Array(n + 1)
-    let edges = 0
-    for (let st = 0; st < n; st++) {
-      this.#childStart[st] = edges
-      edges += (go[st] as Map<number, number>).size
-    }
-    this.#childStart[n] = edges
-    this.#childChar = new Uint16Array(edges)
-    this.#childNext = new Int32Array(edges)
-    for (let st = 0; st < n; st++) {
-      let e = this.#childStart[st] as number
-      for (const [ch, t] of [...(go[st] as Map<number, number>)].sort((a, b) => a[0] - b[0])) {
-        this.#childChar[e] = ch
-        this.#childNext[e] = t
-        e++
-      }
-    }
-    for (const [ch, t] of go[0] as Map<number, number>) if (ch < 128) this.#rootAscii[ch] = t
+    // breadth-first numbering: order[i] is the trie state numbered i
+    const order: number[] = [0]
+    for (let qi = 0; qi < order.length; qi++) for (const t of (go[order[qi] as number] as Map<number, number>).values()) order.push(t)
+    const num = new Int32Array(n)
+    order.forEach((st, i) => (num[st] = i))
     this.#outStart = new Int32Array(n + 1)
     let outs = 0
-    for (let st = 0; st < n; st++) {
-      this.#outStart[st] = outs
-      outs += (own[st] as number[]).length
+    for (let i = 0; i < n; i++) {
+      this.#outStart[i] = outs
+      outs += (own[order[i] as number] as number[]).length
     }
     this.#outStart[n] = outs
     this.#outIds = new Int32Array(outs)
-    for (let st = 0; st < n; st++) this.#outIds.set(own[st] as number[], this.#outStart[st] as number)
-    // breadth-first failure and dictionary links
-    this.#fail = new Int32Array(n)
-    this.#dict = new Int32Array(n).fill(-1)
-    const queue: number[] = [...(go[0] as Map<number, number>).values()]
-    for (let qi = 0; qi < queue.length; qi++) {
-      const st = queue[qi] as number
-      for (const [ch, t] of go[st] as Map<number, number>) {
-        queue.push(t)
-        let f = this.#fail[st] as number
-        while (f !== 0 && !(go[f] as Map<number, number>).has(ch)) f = this.#fail[f] as number
-        const g = (go[f] as Map<number, number>).get(ch)
-        const ft = g !== undefined && g !== t ? g : 0
-        this.#fail[t] = ft
-        this.#dict[t] = (own[ft] as number[]).length > 0 ? ft : (this.#dict[ft] as number)
+    for (let i = 0; i < n; i++) this.#outIds.set(own[order[i] as number] as number[], this.#outStart[i] as number)
+    const hasOwn = (i: number) => (this.#outStart[i + 1] as number) > (this.#outStart[i] as number)
+    // rows in breadth-first order: a state's row is its failure state's row (shallower, so done
+    // already) with its own children written over it
+    const delta = n <= 0x10000 ? new Uint16Array(n * classes) : new Int32Array(n * classes)
+    const fail = new Int32Array(n)
+    this.#dict = new Int32Array(n)
+    this.#reported = new Int32Array(n)
+    for (let i = 0; i < n; i++) {
+      const f = fail[i] as number
+      if (i > 0) delta.copyWithin(i * classes, f * classes, (f + 1) * classes)
+      for (const [c, t] of go[order[i] as number] as Map<number, number>) {
+        const ti = num[t] as number
+        // t's failure state: where the longest proper suffix of t's string leads (the root's
+        // children fail to the root)
+        const ft = i === 0 ? 0 : (delta[f * classes + c] as number)
+        fail[ti] = ft
+        this.#dict[ti] = hasOwn(ft) ? ft : (this.#dict[ft] as number)
+        delta[i * classes + c] = ti
       }
+      delta[i * classes] = i > 0 && hasOwn(i) ? i : (this.#dict[i] as number)
     }
+    this.#delta = delta
+  }
+
+  #classOf(ch: number): number {
+    return ch < 128 ? (this.#asciiClass[ch] as number) : (this.#otherClass.get(ch) ?? 0)
   }
 
   /**
@@ -428,41 +468,32 @@ export class LiteralSet {
    * @param hits when given, each literal newly marked is also pushed here (to clear `found` later)
    */
   scan(text: string, found: Uint8Array, hits?: number[]): void {
-    const fail = this.#fail
+    const delta = this.#delta
+    const classes = this.#classes
+    const asciiClass = this.#asciiClass
+    const otherClass = this.#otherClass
     const dict = this.#dict
+    const reported = this.#reported
+    // (the stamps start over before they leave the typed array's range)
+    if (this.#scans === 0x7fffffff) {
+      this.#reported.fill(0)
+      this.#scans = 0
+    }
+    const scan = ++this.#scans
     const outStart = this.#outStart
     const outIds = this.#outIds
-    const childStart = this.#childStart
-    const childChar = this.#childChar
-    const childNext = this.#childNext
-    const rootAscii = this.#rootAscii
     let state = 0
     for (let k = 0; k < text.length; k++) {
       const ch = text.charCodeAt(k)
-      // follow failure links until a state has a child for ch (the root: a dense table for ASCII)
-      let next = -1
-      for (;;) {
-        if (state === 0 && ch < 128) {
-          next = rootAscii[ch] as number
-          break
-        }
-        let lo = childStart[state] as number
-        let hi = (childStart[state + 1] as number) - 1
-        while (lo <= hi) {
-          const mid = (lo + hi) >> 1
-          const c = childChar[mid] as number
-          if (c === ch) {
-            next = childNext[mid] as number
-            break
-          }
-          if (c < ch) lo = mid + 1
-          else hi = mid - 1
-        }
-        if (next > 0 || state === 0) break
-        state = fail[state] as number
+      const c = ch < 128 ? (asciiClass[ch] as number) : (otherClass.get(ch) ?? 0)
+      // a character in no literal leads to the root, where no literal ends
+      if (c === 0) {
+        state = 0
+        continue
       }
-      state = next > 0 ? next : 0
-      for (let st = state; st > 0; st = dict[st] as number) {
+      state = delta[state * classes + c] as number
+      for (let st = delta[state * classes] as number; st > 0 && reported[st] !== scan; st = dict[st] as number) {
+        reported[st] = scan
         for (let j = outStart[st] as number, end = outStart[st + 1] as number; j < end; j++) {
           const id = outIds[j] as number
           if (found[id] === 0) {
@@ -486,6 +517,20 @@ export class SharedLiterals {
   #found = new Uint8Array(0)
   readonly #hits: number[] = []
   #last: object | undefined
+  /** regex slots: every matcher's regexes numbered in one sequence (a matcher's are consecutive), and
+   *  per literal id the slots it triggers (build time: a map; from the first scan: an array) */
+  #slots = 0
+  /** every slot's requirement in one array (see emitRequirement), and where each starts (-1: always
+   *  holds) */
+  readonly #codeList: number[] = []
+  #code = new Int32Array(0)
+  readonly #codeAt: number[] = []
+  readonly #triggers = new Map<number, number[]>()
+  #triggersById: (number[] | undefined)[] = []
+  /** the slots triggered by the last document's literals, ascending; #slotSeen dedupes them */
+  readonly #triggered: number[] = []
+  #slotSeen = new Int32Array(0)
+  #stamp = 0
 
   /** The index of `literal` in the shared set (registering it when new). */
   id(literal: string): number {
@@ -503,6 +548,40 @@ export class SharedLiterals {
     return this.#ids.size
   }
 
+  /** A new regex slot for a regex with requirement `req` (a matcher's regexes get consecutive slots). */
+  slot(req: Requirement): number {
+    this.#last = undefined
+    this.#set = undefined
+    if (req === true) this.#codeAt.push(-1)
+    else {
+      this.#codeAt.push(this.#codeList.length)
+      emitRequirement(req, this, this.#codeList)
+    }
+    return this.#slots++
+  }
+
+  /** Whether the requirement of regex slot `slot` holds for the last document scanned by `found`. */
+  holds(slot: number): boolean {
+    const at = this.#codeAt[slot] as number
+    return at < 0 || holdsAt(this.#code, at, this.#found)
+  }
+
+  /** Regex slot `slot` is looked at when literal `id` is found. */
+  trigger(id: number, slot: number): void {
+    const list = this.#triggers.get(id) ?? []
+    list.push(slot)
+    this.#triggers.set(id, list)
+    this.#set = undefined
+    this.#last = undefined
+  }
+
+  /** The regex slots that a literal found in the last document scanned by `found` triggers, each once,
+   *  ascending. Worked out once per document for every matcher: a matcher then reads only its own
+   *  (a few a post) instead of looking up every literal found (dozens a post) in its own table. */
+  get triggered(): readonly number[] {
+    return this.#triggered
+  }
+
   /** The ids of the literals found in the last document scanned by `found` (each once). */
   get hits(): readonly number[] {
     return this.#hits
@@ -517,11 +596,40 @@ export class SharedLiterals {
       this.#set = new LiteralSet([...this.#ids.keys()])
       this.#found = new Uint8Array(this.#ids.size)
       this.#hits.length = 0
+      this.#triggersById = new Array<number[] | undefined>(this.#ids.size).fill(undefined)
+      for (const [id, slots] of this.#triggers) this.#triggersById[id] = slots
+      this.#slotSeen = new Int32Array(this.#slots)
+      this.#code = Int32Array.from(this.#codeList)
     }
     for (const id of this.#hits) this.#found[id] = 0
     this.#hits.length = 0
     this.#set.scan(` ${text} `, this.#found, this.#hits)
     this.#last = key
+    const triggered = this.#triggered
+    triggered.length = 0
+    // (the stamps start over before they leave the typed array's range)
+    if (this.#stamp === 0x7fffffff) {
+      this.#slotSeen.fill(0)
+      this.#stamp = 0
+    }
+    const stamp = ++this.#stamp
+    for (const id of this.#hits) {
+      const slots = this.#triggersById[id]
+      if (slots === undefined) continue
+      for (const slot of slots) {
+        if (this.#slotSeen[slot] === stamp) continue
+        this.#slotSeen[slot] = stamp
+        triggered.push(slot)
+      }
+    }
+    // ascending, by insertion: a post triggers a few dozen slots at most, and Array.prototype.sort with a
+    // comparator cost more than the rest of this loop
+    for (let i = 1; i < triggered.length; i++) {
+      const v = triggered[i] as number
+      let j = i - 1
+      for (; j >= 0 && (triggered[j] as number) > v; j--) triggered[j + 1] = triggered[j] as number
+      triggered[j + 1] = v
+    }
     return this.#found
   }
 }

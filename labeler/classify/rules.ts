@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import { BOUNDARY, normalisePhrase, type NormalisedDoc } from './normalize.ts'
-import { compileRequirement, holds, requirement, SharedLiterals, triggers, type CompiledRequirement } from './prefilter.ts'
+import { requirement, SharedLiterals, triggers } from './prefilter.ts'
 import { stemNl } from './stem-nl.ts'
 
 export const LABEL_VALUES = ['pro-ed', 'diet-culture', 'body-comparison', 'lifestyle-flex', 'outrage-bait', 'self-harm'] as const
@@ -359,22 +359,29 @@ interface CompiledPhrase {
   tried: number
 }
 
-/** A long list of phrases that share a first word, indexed by their second word (its word and stem). */
+/** The phrases that share a first word (its word, or its stem when the matcher stems). */
+interface PhraseList {
+  phrases: CompiledPhrase[]
+  /** the list's second-word index (built on first use, once the list is complete) */
+  second?: SecondWordIndex
+}
+
+/** A list of phrases that share a first word, indexed by their second word (its word and stem). Every
+ *  list has one, however short: one lookup of the next token is cheaper than opening each phrase to
+ *  compare its words (~30 phrases a post, mostly failing at the second word). */
 interface SecondWordIndex {
-  /** list positions by second-word key */
+  /** per second-word key: the list positions to try when the next token has that key, in list order:
+   *  the phrases with that second word together with `rest` (merged once here, so the usual case — one
+   *  key of the next token found — needs no array built per token) */
   bySecond: Map<string, number[]>
   /** list positions of one-word phrases and phrases whose second word is a prefix: always tried */
   rest: number[]
 }
 
-/** lists at least this long get a second-word index */
-const SECOND_INDEX_MIN = 8
-
 interface CompiledRegex {
   owner: number
   re: RegExp
   postOnly: boolean
-  pre: CompiledRequirement
 }
 
 export interface Match {
@@ -400,11 +407,13 @@ export class SharedKeys {
   readonly #ids = new Map<string, number>()
   readonly #prefixes = new Set<string>()
   readonly #prefixHit = new Map<string, boolean>()
+  /** per token: its key number and whether it starts with a prefix word, as (number + 1) * 2 + (0 or
+   *  1): a document's tokens need one lookup each for both (bounded like the other per-token caches) */
+  readonly #tokenKeys = new Map<string, number>()
   #lastDoc: object | undefined
   #docIds: Int32Array = new Int32Array(0)
-  #lastStems: readonly string[] | undefined
-  #lastPrefixDoc: object | undefined
   #prefixFlagsOfDoc: Uint8Array = new Uint8Array(0)
+  #lastStems: readonly string[] | undefined
   #stemIds: Int32Array = new Int32Array(0)
 
   /** The number of a first-word key (registering it when new). */
@@ -413,8 +422,7 @@ export class SharedKeys {
     if (i === undefined) {
       i = this.#ids.size
       this.#ids.set(key, i)
-      this.#lastDoc = undefined
-      this.#lastStems = undefined
+      this.#forget()
     }
     return i
   }
@@ -426,17 +434,19 @@ export class SharedKeys {
   addPrefix(word: string): void {
     this.#prefixes.add(word)
     this.#prefixHit.clear()
-    this.#lastPrefixDoc = undefined
+    this.#forget()
+  }
+
+  /** (the keys changed: what was worked out from them goes) */
+  #forget(): void {
+    this.#tokenKeys.clear()
+    this.#lastDoc = undefined
+    this.#lastStems = undefined
   }
 
   /** Per token of `doc`: 1 when it starts with some registered prefix word; kept for the last document. */
   prefixFlags(doc: NormalisedDoc): Uint8Array {
-    if (doc !== this.#lastPrefixDoc) {
-      const out = new Uint8Array(doc.tokens.length)
-      if (this.#prefixes.size > 0) for (let i = 0; i < out.length; i++) if (this.prefixHit(doc.tokens[i] as string)) out[i] = 1
-      this.#prefixFlagsOfDoc = out
-      this.#lastPrefixDoc = doc
-    }
+    this.#lookupDoc(doc)
     return this.#prefixFlagsOfDoc
   }
 
@@ -459,26 +469,50 @@ export class SharedKeys {
 
   /** The key number of each token of `doc` (-1: no phrase starts with it); kept for the last document. */
   tokenIds(doc: NormalisedDoc): Int32Array {
-    if (doc !== this.#lastDoc) {
-      this.#docIds = this.#lookup(doc.tokens)
-      this.#lastDoc = doc
-    }
+    this.#lookupDoc(doc)
     return this.#docIds
   }
 
-  /** The key number of each stem (-1: none); kept for the last stems array. */
-  stemIds(stems: readonly string[]): Int32Array {
+  /** The key numbers and prefix flags of `doc`'s tokens, unless they are those of the last document. */
+  #lookupDoc(doc: NormalisedDoc): void {
+    if (doc === this.#lastDoc) return
+    const tokens = doc.tokens
+    // the arrays are kept and grown, not made per document (callers read only the document's length)
+    if (this.#docIds.length < tokens.length) {
+      this.#docIds = new Int32Array(tokens.length * 2)
+      this.#prefixFlagsOfDoc = new Uint8Array(tokens.length * 2)
+    }
+    const ids = this.#docIds
+    const flags = this.#prefixFlagsOfDoc
+    for (let i = 0; i < tokens.length; i++) {
+      const t = tokens[i] as string
+      let v = this.#tokenKeys.get(t)
+      if (v === undefined) {
+        v = ((this.#ids.get(t) ?? -1) + 1) * 2 + (this.#prefixes.size > 0 && this.prefixHit(t) ? 1 : 0)
+        if (this.#tokenKeys.size >= 50_000) this.#tokenKeys.clear()
+        this.#tokenKeys.set(t, v)
+      }
+      ids[i] = (v >> 1) - 1
+      flags[i] = v & 1
+    }
+    this.#lastDoc = doc
+  }
+
+  /** The key number of each stem of `doc`'s tokens (-1: none); kept for the last stems array. A stem
+   *  that is the token itself (most English folds leave a word as it is) has the token's number. */
+  stemIds(stems: readonly string[], doc: NormalisedDoc): Int32Array {
     if (stems !== this.#lastStems) {
-      this.#stemIds = this.#lookup(stems)
+      const tokenIds = this.tokenIds(doc)
+      const tokens = doc.tokens
+      if (this.#stemIds.length < stems.length) this.#stemIds = new Int32Array(stems.length * 2)
+      const out = this.#stemIds
+      for (let i = 0; i < stems.length; i++) {
+        const s = stems[i] as string
+        out[i] = s === tokens[i] ? (tokenIds[i] as number) : (this.#ids.get(s) ?? -1)
+      }
       this.#lastStems = stems
     }
     return this.#stemIds
-  }
-
-  #lookup(words: readonly string[]): Int32Array {
-    const out = new Int32Array(words.length)
-    for (let i = 0; i < words.length; i++) out[i] = this.#ids.get(words[i] as string) ?? -1
-    return out
   }
 }
 
@@ -486,22 +520,19 @@ export class SharedKeys {
 export class PatternMatcher {
   readonly #stem: boolean
   readonly #stemmer: (word: string) => string
-  readonly #byFirst = new Map<string, CompiledPhrase[]>()
+  readonly #byFirst = new Map<string, PhraseList>()
   /** #byFirst by the shared key number */
-  readonly #byId: (CompiledPhrase[] | undefined)[] = []
+  readonly #byId: (PhraseList | undefined)[] = []
   readonly #keys: SharedKeys
   readonly #prefixFirst: CompiledPhrase[] = []
-  /** second-word indexes of the long #byFirst lists (built on first use) */
-  readonly #second = new Map<CompiledPhrase[], SecondWordIndex | null>()
-  /** pre: what the text must contain (ids in #literals) for the regex to match (true: always run) */
+  /** the regexes; what the text must contain for each to match is checked through its shared slot
+   *  (SharedLiterals.holds) */
   readonly #regexes: CompiledRegex[] = []
-  /** the regexes (indices into #regexes) that always run, and those to check when a literal id is found
-   *  (prefilter.ts: triggers) */
+  /** the regexes (indices into #regexes) that always run; the others are looked at when one of their
+   *  trigger literals is found (prefilter.ts: triggers), through the shared regex slots */
   readonly #alwaysRun: number[] = []
-  readonly #byLiteral = new Map<number, number[]>()
-  /** per regex: the last document stamp it was collected for (each regex is tried once per document) */
-  #regexSeen = new Int32Array(0)
-  #regexStamp = 0
+  /** the shared slot of #regexes[0] (the others follow it; SharedLiterals.triggered) */
+  #slotBase = -1
   readonly #literals: SharedLiterals
   readonly #stamp = { n: 0 }
   readonly #tags = new Map<string, number[]>()
@@ -532,17 +563,14 @@ export class PatternMatcher {
         // the regex runs on whole tokens: with the text padded by a space on each side, every match has a
         // space before and after it
         const req = requirement(p.regex, true)
-        const pre = compileRequirement(req, literals)
         const index = this.#regexes.length
-        this.#regexes.push({ owner, re: new RegExp(`(?<=^| )(?:${p.regex})(?= |$)`, 'gu'), postOnly: p.postOnly === true, pre })
+        this.#regexes.push({ owner, re: new RegExp(`(?<=^| )(?:${p.regex})(?= |$)`, 'gu'), postOnly: p.postOnly === true })
+        const slot = literals.slot(req)
+        if (index === 0) this.#slotBase = slot
+        else if (slot !== this.#slotBase + index) throw new Error('a matcher\'s regex slots must be consecutive')
         const trig = triggers(req)
         if (trig === undefined) this.#alwaysRun.push(index)
-        for (const lit of trig ?? []) {
-          const id = literals.id(lit)
-          const list = this.#byLiteral.get(id) ?? []
-          list.push(index)
-          this.#byLiteral.set(id, list)
-        }
+        for (const lit of trig ?? []) literals.trigger(literals.id(lit), slot)
       }
       for (const t of p.tags ?? []) {
         const key = normalisePhrase(t).join('')
@@ -575,28 +603,26 @@ export class PatternMatcher {
     }
   }
 
-  #secondIndex(list: CompiledPhrase[]): SecondWordIndex | null {
-    let index = this.#second.get(list)
-    if (index === undefined) {
-      index = null
-      if (list.length >= SECOND_INDEX_MIN) {
-        index = { bySecond: new Map(), rest: [] }
-        list.forEach((p, j) => {
-          const w = p.words[1]
-          if (w === undefined || w.prefix) {
-            ;(index as SecondWordIndex).rest.push(j)
-            return
-          }
-          for (const key of w.stem !== undefined && w.stem !== w.word ? [w.word, w.stem] : [w.word]) {
-            const js = (index as SecondWordIndex).bySecond.get(key) ?? []
-            js.push(j)
-            ;(index as SecondWordIndex).bySecond.set(key, js)
-          }
-        })
+  #secondIndex(list: PhraseList): SecondWordIndex {
+    if (list.second !== undefined) return list.second
+    const bySecond = new Map<string, number[]>()
+    const rest: number[] = []
+    list.phrases.forEach((p, j) => {
+      const w = p.words[1]
+      if (w === undefined || w.prefix) {
+        rest.push(j)
+        return
       }
-      this.#second.set(list, index)
-    }
-    return index
+      for (const key of w.stem !== undefined && w.stem !== w.word ? [w.word, w.stem] : [w.word]) {
+        const js = bySecond.get(key) ?? []
+        js.push(j)
+        bySecond.set(key, js)
+      }
+    })
+    for (const js of bySecond.values()) js.push(...rest)
+    for (const js of bySecond.values()) js.sort((a, b) => a - b)
+    list.second = { bySecond, rest }
+    return list.second
   }
 
   #index(p: CompiledPhrase): void {
@@ -609,12 +635,12 @@ export class PatternMatcher {
     const key = first.stem ?? first.word
     let list = this.#byFirst.get(key)
     if (list === undefined) {
-      list = []
+      list = { phrases: [] }
       this.#byFirst.set(key, list)
       this.#byId[this.#keys.id(key)] = list
     }
-    list.push(p)
-    this.#second.delete(list)
+    list.phrases.push(p)
+    list.second = undefined
   }
 
   /** All matches in the document (a pattern can match more than once). */
@@ -645,39 +671,36 @@ export class PatternMatcher {
       p.tried = base + i
       if (wordAt(i, p.words[0] as PhraseWord)) tryPhrase(p, i)
     }
-    const tryAt = (list: CompiledPhrase[] | undefined, i: number) => {
+    const tryAt = (list: PhraseList | undefined, i: number) => {
       if (list === undefined) return
+      const phrases = list.phrases
       const index = this.#secondIndex(list)
-      if (index === null) {
-        for (const p of list) tryOne(p, i)
-        return
-      }
       // only the phrases whose second word can match the next token, in list order (a phrase that
-      // cannot match is skipped, as before)
-      const cand = [...index.rest]
+      // cannot match is skipped, as before): the next token's keys (token, squashed form, stem) each
+      // give a merged list; when more than one does (and they differ), their union in list order
+      let cand: readonly number[] = index.rest
       const t2 = toks[i + 1]
       if (t2 !== undefined && t2 !== BOUNDARY) {
-        const add = (key: string | undefined) => {
-          if (key === undefined) return
-          const js = index.bySecond.get(key)
-          if (js !== undefined) cand.push(...js)
-        }
-        add(t2)
-        add(doc.squashed[i + 1])
-        add(view.stems?.[i + 1])
+        const a = index.bySecond.get(t2)
+        const sq2 = doc.squashed[i + 1]
+        const b = sq2 !== undefined ? index.bySecond.get(sq2) : undefined
+        const st2 = view.stems?.[i + 1]
+        const c = st2 !== undefined && st2 !== t2 ? index.bySecond.get(st2) : undefined
+        const n2 = (a !== undefined ? 1 : 0) + (b !== undefined && b !== a ? 1 : 0) + (c !== undefined && c !== a && c !== b ? 1 : 0)
+        if (n2 === 1) cand = (a ?? b ?? c) as number[]
+        else if (n2 > 1) cand = [...(a ?? []), ...(b ?? []), ...(c ?? [])].sort((x, y) => x - y)
       }
-      if (cand.length > 1) cand.sort((a, b) => a - b)
       let last = -1
       for (const j of cand) {
         if (j === last) continue
         last = j
-        tryOne(list[j] as CompiledPhrase, i)
+        tryOne(phrases[j] as CompiledPhrase, i)
       }
     }
     // the same lists in the same order as looking each token, squashed form and stem up in #byFirst
     const tokenIds = this.#keys.tokenIds(doc)
     const stems = view.stems
-    const stemIds = stems !== undefined ? this.#keys.stemIds(stems) : undefined
+    const stemIds = stems !== undefined ? this.#keys.stemIds(stems, doc) : undefined
     const byId = this.#byId
     const prefixFlags = this.#prefixFirst.length > 0 ? this.#keys.prefixFlags(doc) : undefined
     for (let i = 0; i < n; i++) {
@@ -698,25 +721,26 @@ export class PatternMatcher {
     // only the regexes whose literal requirement holds in the text run (one scan for all matchers): those
     // that need a literal that was found, checked in full, in rule order
     if (this.#regexes.length > 0) {
-      const found = this.#literals.found(doc, doc.text)
+      this.#literals.found(doc, doc.text)
       const run: number[] = [...this.#alwaysRun]
-      if (this.#regexSeen.length !== this.#regexes.length) this.#regexSeen = new Int32Array(this.#regexes.length)
-      const stamp = ++this.#regexStamp
-      for (const id of this.#literals.hits) {
-        const list = this.#byLiteral.get(id)
-        if (list === undefined) continue
-        for (const r of list) {
-          if (this.#regexSeen[r] === stamp) continue
-          this.#regexSeen[r] = stamp
-          const { pre } = this.#regexes[r] as CompiledRegex
-          if (pre === true || holds(pre, found)) run.push(r)
-        }
+      // the triggered slots are ascending: this matcher's are one stretch of them, in rule order
+      const base = this.#slotBase
+      const count = this.#regexes.length
+      for (const slot of this.#literals.triggered) {
+        const r = slot - base
+        if (r < 0) continue
+        if (r >= count) break
+        if (this.#literals.holds(slot)) run.push(r)
       }
       if (run.length > 1) run.sort((a, b) => a - b)
       for (const r of run) {
         const { owner, re, postOnly } = this.#regexes[r] as CompiledRegex
+        // an exec loop rather than matchAll, which builds a copy of the regex and an iterator on every
+        // call; after an empty match it moves on by one code point, as matchAll does
+        const text = doc.text
         re.lastIndex = 0
-        for (const m of doc.text.matchAll(re)) {
+        for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+          if (m[0].length === 0) re.lastIndex = advance(text, re.lastIndex)
           const start = tokenAt(doc.starts, m.index)
           if (postOnly && start >= doc.postTokens) break
           const end = tokenAt(doc.starts, m.index + Math.max(0, m[0].length - 1)) + 1
@@ -732,6 +756,12 @@ export class PatternMatcher {
     }
     return out
   }
+}
+
+/** The index after the code point at `i` of `s` (a surrogate pair is one code point). */
+function advance(s: string, i: number): number {
+  const c = s.charCodeAt(i)
+  return i + (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00 ? 2 : 1)
 }
 
 /** Index of the token containing char offset `pos` of the joined text. */

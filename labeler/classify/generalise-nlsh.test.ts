@@ -18,6 +18,7 @@ const cases: Case[] = [
   ['sh.cue.nl.hopeless', 'self-harm', 'nl', 'alles is uitzichtloos, ik denk aan de dood', 'de woningmarkt is uitzichtloos, we huren gewoon verder'],
   ['sh.cue.nl.injury', 'self-harm', 'nl', 'vannacht weer gekerfd, 2 maanden clean weg', 'vroeger hebben we onze namen in de boom gekerfd'],
   ['sh.cue.nl.desire', 'self-harm', 'nl', 'lig ik te bedenken hoe ik het ga doen', 'lig ik te bedenken hoe ik de kamer ga inrichten'],
+  ['sh.cue.nl.funeral', 'self-harm', 'nl', 'wie zou er huilen op mn uitvaart eigenlijk', 'wie zou er spreken op opa zn uitvaart eigenlijk'],
   ['sh.cue.nl.voices', 'self-harm', 'nl', 'die stem in mn hoofd wil dat ik dood ga', 'die stem in mn hoofd zingt de hele dag dat liedje'],
 ]
 

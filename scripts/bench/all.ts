@@ -39,7 +39,7 @@ const STEPS: Step[] = [
   // (shared/node-flags.ts), as bench:rss and bench:feed-read already did; the starter-kit baseline runs
   // in the same process, so with the same flags
   { name: 'ingest', script: 'ingest.ts', args: [], quickArgs: ['--events', '3000', '--baseline-events', '1000'], nodeFlags: SERVICE_NODE_FLAGS },
-  { name: 'labeler', script: 'labeler-ingest.ts', args: [], quickArgs: ['--events', '3000'], nodeFlags: LABELER_NODE_FLAGS },
+  { name: 'labeler', script: 'labeler-ingest.ts', args: [], quickArgs: ['--events', '3000', '--warm-events', '1000'], nodeFlags: LABELER_NODE_FLAGS },
   { name: 'rss', script: 'rss.ts', args: [], quickArgs: ['--events', '4000', '--pool', '2000', '--sample-ms', '200'] },
   {
     name: 'feed-read',

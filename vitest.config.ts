@@ -26,20 +26,20 @@ const POSTGRES_TESTS = [
 
 export default defineConfig({
   test: {
-    exclude: ['node_modules/**', 'data/**'],
+    exclude: ['node_modules/**', 'data/**', 'dist/**'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     // integration test files each start their own PDS; two cores, so two files at a time
     maxWorkers: 2,
     pool: 'forks',
     projects: [
-      { extends: true, test: { name: 'sqlite', include: ['**/*.test.ts'] } },
+      { extends: true, test: { name: 'sqlite', include: ['**/*.test.ts'], globalSetup: ['test/helpers/build-setup.ts'] } },
       {
         extends: true,
         test: {
           name: 'postgres',
           include: POSTGRES_TESTS,
-          globalSetup: ['test/helpers/postgres-setup.ts'],
+          globalSetup: ['test/helpers/build-setup.ts', 'test/helpers/postgres-setup.ts'],
           env: { PLEIN_TEST_DATABASE: 'postgres' },
         },
       },

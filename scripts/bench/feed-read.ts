@@ -279,7 +279,7 @@ ${[...neighbours, ...benchAuthors].map((d) => `        - ${d}`).join('\n')}
 
   const config: ServiceConfig = { kind: 'feedgen', dataDir, firehoseUrl: ready?.url ?? 'ws://127.0.0.1:1', plcUrl, feedsYaml, hostname: 'feeds.bench', walCheckpoint: CHECKPOINT }
   // the V8 flags `npm start` runs the feed generator with (shared/node-flags.ts)
-  service = startChild('service.ts', [JSON.stringify(config)], { execArgv: [...SERVICE_NODE_FLAGS, ...(args['service-flags'] ?? '').split(' ').filter(Boolean), ...(args.profile ? ['--cpu-prof', `--cpu-prof-dir=${args.profile}`] : [])] })
+  service = startChild('service.ts', [JSON.stringify(config)], { execArgv: [...SERVICE_NODE_FLAGS, ...(args['service-flags'] ?? '').split(' ').filter(Boolean), ...(args.profile ? ['--cpu-prof', `--cpu-prof-dir=${args.profile}`] : [])], built: true })
   const svc = service
   cleanup.unshift(() => svc.stop())
   const { port, pid } = await svc.next<{ type: 'ready'; port: number; pid: number }>('ready', 120_000)

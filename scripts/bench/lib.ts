@@ -2,6 +2,7 @@ import { fork, spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { build } from '../build.ts'
 
 // Helpers shared by the benchmarks: formatting, percentiles, child processes (each benchmark part that
 // must not share a core's event loop with the measured service runs in its own process), and RSS
@@ -110,17 +111,33 @@ export interface Child<In, Out> {
   stderr(): string
 }
 
+let builtDir: string | undefined
+
+/**
+ * The benchmarks' own build of the project (scripts/build.ts, what `npm start` runs), in .tmp/bench-dist
+ * (not dist/, which a running `npm start` may be using); built once per benchmark process.
+ */
+export function benchBuild(): string {
+  if (!builtDir) {
+    const out = path.resolve(BENCH_DIR, '../../.tmp/bench-dist')
+    builtDir = build(out).out
+  }
+  return builtDir
+}
+
 /**
  * Starts `script` (a .ts file in scripts/bench/) as a child process with an IPC channel. Children
  * answer with messages `{ type, ... }`; a child that exits before the awaited message rejects it with
- * its stderr.
+ * its stderr. With `built`, the child runs the compiled script from benchBuild() (a service measured
+ * as `npm start` runs it: from JavaScript, without Node's TypeScript stripper in the process).
  */
 export function startChild<In extends object, Out extends { type: string }>(
   script: string,
   args: string[] = [],
-  opts: { env?: NodeJS.ProcessEnv; execArgv?: string[]; inheritStdout?: boolean } = {},
+  opts: { env?: NodeJS.ProcessEnv; execArgv?: string[]; inheritStdout?: boolean; built?: boolean } = {},
 ): Child<In, Out> {
-  const proc = fork(path.join(BENCH_DIR, script), args, {
+  const file = opts.built ? path.join(benchBuild(), 'scripts/bench', script.replace(/\.ts$/, '.js')) : path.join(BENCH_DIR, script)
+  const proc = fork(file, args, {
     execArgv: [...NODE_ARGS, ...(opts.execArgv ?? [])],
     env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', ...opts.env },
     stdio: ['ignore', opts.inheritStdout ? 'inherit' : 'pipe', 'pipe', 'ipc'],

@@ -1,7 +1,9 @@
 // Memory benchmark (`npm run bench:rss`): replays 1M generated firehose events (the live network's mix,
 // posts with realistic Dutch and English texts) into the feed generator and the labeler, each service
 // alone in its own process, and samples each process's resident set size (VmRSS from /proc) every
-// second. The replay server is a third process, so its memory (the frames) is not counted.
+// second. The replay server is a third process, so its memory (the frames) is not counted. The services
+// run compiled (scripts/build.ts into .tmp/bench-dist), as `npm start` runs them: a service run from its
+// .ts sources also holds Node's TypeScript stripper (~18 MB, and ~10 MB per worker thread).
 //
 //   node scripts/bench/rss.ts [--events 1000000] [--pool 200000] [--only feedgen|labeler] [--node-flags="…"]
 //
@@ -108,7 +110,7 @@ try {
       kind === 'feedgen'
         ? { kind, dataDir, firehoseUrl: ready.url, feedsYaml, walCheckpoint: CHECKPOINT }
         : { kind, dataDir, firehoseUrl: ready.url, did: 'did:plc:' + 'benchlabeler'.padEnd(24, 'a'), signingKey: randomBytes(32).toString('hex') }
-    const child = startChild<{ type: string; file?: string }, ServiceMessage>('service.ts', [JSON.stringify(config)], { execArgv: execArgvOf(kind) })
+    const child = startChild<{ type: string; file?: string }, ServiceMessage>('service.ts', [JSON.stringify(config)], { execArgv: execArgvOf(kind), built: true })
     services.push({ kind, child, pid: child.proc.pid as number, dataDir, samples: [], done: false, seconds: 0 })
   }
   const t0 = performance.now()

@@ -3,6 +3,9 @@ import type SqliteDatabase from 'better-sqlite3'
 import { subsystemLogger } from '../logger.ts'
 import type { CheckpointWorkerData, FromWorker, ToWorker } from './checkpoint-worker.ts'
 
+// the worker's module has this file's extension: .ts from the sources, .js from the build (dist/)
+const OWN_EXT = import.meta.url.endsWith('.js') ? '.js' : '.ts'
+
 /**
  * WAL checkpoints off the writer's event loop. SQLite's own (wal_autocheckpoint, every 1,000 pages)
  * runs inside the commit that crosses the mark: it copies the WAL into the database and syncs it on
@@ -75,7 +78,7 @@ export class WalCheckpointer {
     // after the WAL starts over, its file is cut back to this size
     raw.pragma(`journal_size_limit = ${restartBytes * 2}`)
     const data: CheckpointWorkerData = { file, intervalMs: opts.intervalMs ?? 250, restartBytes }
-    this.#worker = new Worker(new URL('./checkpoint-worker.ts', import.meta.url), { workerData: data })
+    this.#worker = new Worker(new URL(`./checkpoint-worker${OWN_EXT}`, import.meta.url), { workerData: data })
     this.#worker.unref()
     this.#worker.on('message', (msg: FromWorker) => this.#onMessage(msg))
     this.#worker.on('error', (err) => {

@@ -1,11 +1,14 @@
-// The services as child processes (`node feedgen/bin.ts`, `node labeler/bin.ts`), configured only
-// through their environment, the way an operator runs them. Every child's environment is built by
+// The services as child processes, configured only through their environment, the way an operator
+// runs them: `node <dist>/feedgen/bin.js`, `node <dist>/labeler/bin.js`, compiled once per test run by
+// test/helpers/build-setup.ts as `npm start` compiles them (scripts/build.ts). (Other tests start the
+// sources, `node feedgen/bin.ts`, as a developer does; both must work.) Every child's environment is built by
 // `serviceEnv` below: the one place where the database a child uses is chosen (SQLite under DATA_DIR,
 // or in the postgres test project a PostgreSQL database of its own for that DATA_DIR; an explicit
 // `databaseUrl` is passed on as DATABASE_URL). Results are read through the services' HTTP
 // endpoints, never by opening their database files.
 import { spawn, type ChildProcess } from 'node:child_process'
 import path from 'node:path'
+import { inject } from 'vitest'
 import { databaseUrlForSync } from './database.ts'
 import { waitFor } from './feedgen.ts'
 import type { TestNetwork } from './network.ts'
@@ -55,10 +58,11 @@ export interface ServiceChild {
   stderr: () => string
 }
 
-/** Starts `node <service>/bin.ts` with exactly `env` on top of this process's environment. */
+/** Starts the compiled `node <dist>/<service>/bin.js` with exactly `env` on top of this process's
+ *  environment, from the project root (as `npm run start:<service>` does). */
 export function spawnService(service: ServiceName, env: Record<string, string>): ServiceChild {
   const port = env[service === 'feedgen' ? 'FEEDGEN_PORT' : 'LABELER_PORT']
-  const child = spawn(process.execPath, [`${service}/bin.ts`], {
+  const child = spawn(process.execPath, [path.join(inject('distDir'), service, 'bin.js')], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', process.env.PLEIN_TEST_CHILD_LOGS ? 'inherit' : 'ignore', 'pipe'],

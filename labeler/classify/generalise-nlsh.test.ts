@@ -8,7 +8,7 @@ import { describe, expect, test } from 'vitest'
 
 const cases: Case[] = [
   // --- combos with the new method family ------------------------------------------------------------
-  ['sh.cooc.method+hopeless', 'self-harm', 'nl', 'sta weer op het perron. ik ben een last voor mn ouders', 'sta weer op het perron, trein heeft 20 min vertraging'],
+  ['sh.cooc.burden+method', 'self-harm', 'nl', 'sta weer op het perron. ik ben een last voor mn ouders', 'sta weer op het perron, trein heeft 20 min vertraging'],
   ['sh.cooc.method+plan', 'self-harm', 'nl', 'de tabletten zijn opgespaard, hou me niet tegen', 'de tabletten tegen hooikoorts liggen in de la'],
   ['sh.cooc.method+farewell', 'self-harm', 'nl', 'paracetamol ligt naast me. sorry mama', 'paracetamol ligt naast me tegen de koorts'],
   ['sh.cooc.method+voices', 'self-harm', 'nl', 'mn hoofd zegt dat ik van het dak moet', 'mn vader zegt dat de kat van het dak moet'],

@@ -13,7 +13,7 @@ const cases: Case[] = [
   ['sh.cue.en.unnoticed', 'self-harm', 'en', 'nobody would even care if i was gone', 'nobody would even notice my new haircut lol'],
   ['sh.cooc.farewell+hopeless', 'self-harm', 'en', 'thanks for everything. i cant do this anymore', 'last post of the year! thanks for everything guys'],
   ['sh.cooc.farewell+death', 'self-harm', 'nl', 'bedankt voor alles, binnenkort ben ik er niet meer', 'bedankt voor alles, vanaf morgen ben ik er niet, vakantie!'],
-  ['sh.cooc.funeral+hopeless', 'self-harm', 'en', 'keep imagining my own funeral, it would be easier for everyone', 'at my funeral i want them to play mr brightside lol'],
+  ['sh.cooc.burden+funeral', 'self-harm', 'en', 'keep imagining my own funeral, it would be easier for everyone', 'at my funeral i want them to play mr brightside lol'],
   ['sh.cooc.funeral+hopeless', 'self-harm', 'nl', 'ik denk aan mijn eigen begrafenis, zou makkelijker zijn', 'op mijn begrafenis wil ik dat ze house draaien haha'],
   ['sh.nl.van-kant-maken', 'self-harm', 'nl', 'ik wil mezelf gewoon van kant maken', 'in die film wilde de maffia hem van kant maken'],
   ['sh.cooc.injury+body', 'self-harm', 'nl', 'mijn bovenarmen zitten weer vol krasjes', 'mijn bovenarmen doen pijn van het roeien'],

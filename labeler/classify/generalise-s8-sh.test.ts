@@ -32,6 +32,7 @@ const cases: Case[] = [
   // --- accident, research --------------------------------------------------------------------------------------
   ['sh.cooc.accident+self', 'self-harm', 'en', 'i hope a truck hits me tomorrow, then i wont have to do it myself', 'i hope the plumber comes tomorrow so i dont have to do it myself'],
   ['sh.cooc.accident+self', 'self-harm', 'nl', 'ik hoop dat een auto me aanrijdt, dan hoef ik het niet zelf te doen', 'hopelijk komt de schilder, dan hoef ik het niet zelf te doen'],
+  ['sh.cooc.burden+death', 'self-harm', 'en', 'theyd be better off w/o me. soon they wont have to deal with me', 'the band is better off w/o me on drums lol'],
   ['sh.cooc.research+death', 'self-harm', 'en', 'asked about the lethal dose. eternal sleep sounds good', 'the lethal dose of caffeine is way higher than you think, fun fact'],
   ['sh.cooc.method+research', 'self-harm', 'nl', 'hoeveel is dodelijk van mijn slaappillen', 'hoeveel koffie mag je per dag'],
   // --- rules: messages meant to be read after one's death, stockpiled medication, missing the blade --------------
@@ -52,6 +53,8 @@ describe('issue 3 eighth pass: self-harm vetoes', () => {
     ['nl', 'weet niet of ik het durf om van de brug te springen', 'weet niet of ik het durf, bungeejumpen van de brug'],
     ['en', 'i miss self harm so much', 'two years free from self harm today'],
     ['en', 'wrote my goodbye letter last night', 'this song about a goodbye letter makes me cry'],
+    ['nl', 'mijn familie is beter af zonder mij', 'het team is beter af zonder mij in de ploeg, ik kan niet voetballen'],
+    ['nl', 'al mijn spullen weggegeven, ik ben er klaar voor', 'al mijn spullen weggegeven aan de kringloop, ik verhuis'],
   ] as const)('%s: %s', (lang, positive, nearMiss) => {
     expect(has(positive, lang, 'self-harm'), positive).toBe(true)
     expect(has(nearMiss, lang, 'self-harm'), nearMiss).toBe(false)

@@ -32,6 +32,39 @@ describe('negation', () => {
   })
 })
 
+describe('negation scope for pro-ed (issue 3, eighth pass)', () => {
+  test('a negator that is what is (not) eaten does not negate the restriction', () => {
+    expect(labels(classify('ik eet al drie dagen niks meer, voel me licht', ['nl']))).toContain('pro-ed')
+    expect(labels(classify('i ate nothing today and i feel so light', ['en']))).toContain('pro-ed')
+  })
+
+  test('"youll never be thin" said to the reader is a threat, not a denial', () => {
+    const r = classify('youll never be thin if you keep giving in to hunger', ['en'])
+    expect(labels(r)).toContain('pro-ed')
+    expect(reasonsFor(r, 'pro-ed')).toContain('proed.en.thin-goal')
+    expect(reasonsFor(r, 'pro-ed')).not.toContain('negation:proed.en.thin-goal')
+  })
+
+  test('a negator before giving in forbids giving in ("niet aan je honger toegeven")', () => {
+    expect(labels(classify('niet aan je honger toegeven, zo word je dun', ['nl']))).toContain('pro-ed')
+  })
+
+  test('real negations still veto', () => {
+    expect(labels(classify('ik wil niet meer mager zijn', ['nl']))).not.toContain('pro-ed')
+    expect(labels(classify('ik wil nooit meer dun zijn', ['nl']))).not.toContain('pro-ed')
+    const en = classify('i dont want to be thin anymore', ['en'])
+    expect(labels(en)).not.toContain('pro-ed')
+    expect(reasonsFor(en, 'pro-ed')).toContain('negation:proed.en.thin-goal')
+    const first = classify('i will never be thin again and im fine with that', ['en'])
+    expect(labels(first)).not.toContain('pro-ed')
+    expect(reasonsFor(first, 'pro-ed')).toContain('negation:proed.en.thin-goal')
+  })
+
+  test('other labels keep the plain negation window', () => {
+    expect(labels(classify("I'm not suicidal, just really tired after this week", ['en']))).not.toContain('self-harm')
+  })
+})
+
 describe('recovery and support', () => {
   test('recovery talk vetoes pro-ed and diet-culture words', () => {
     const r = classify('2 jaar in herstel van anorexia 💚 vroeger was het niet eten tot het avond was, nu eet ik gewoon #edrecovery', ['nl'])

@@ -122,6 +122,56 @@ export const MODEL_INDEPENDENT = 0.5
 /** modifiers after which the learned layer is not asked */
 const MODEL_VETO = new Set<string>(['recovery', 'news', 'critique', 'help', 'joke'])
 
+/** pro-ed cue ids start with this (cues/pro-ed.*.yaml): their negation scope is restrictionNegator's */
+const PRO_ED_CUE = 'pe.cue.'
+
+// Negators that are the content of a restriction, not a negation of it (pro-ed only, issue 3, eighth
+// pass). "ik eet al drie dagen niks meer", "i ate nothing": the negator is what is eaten. "youll never be
+// thin if you eat": a threat to the reader, not a denial. "niet aan toegeven", "dont give in to the
+// hunger": the negator forbids giving in. "ik wil niet meer mager zijn" and "i dont want to be thin" stay
+// negations.
+/** negators that can be the object of eating */
+const OBJECT_NEGATORS = new Set(['niks', 'niets', 'nothing'])
+/** an eating verb up to four words before the object negator, or one of these right after it */
+const EAT_WORDS = new Set(['eet', 'at', 'eten', 'gegeten', 'eat', 'ate', 'eaten', 'eating', 'had', 'gehad', 'binnen', 'gekregen', 'consumed', 'pak', 'pakte', 'neem', 'nam', 'grab', 'grabbed', 'touch', 'touched'])
+const AFTER_OBJECT = new Set(['meer', 'more', 'gegeten', 'eaten', 'binnen', 'vandaag', 'today'])
+/** "never"/"nooit" right after the reader (second person): a threat or a rule */
+const NEVER = new Set(['never', 'nooit'])
+const READER = new Set(['youll', 'ull', 'you', 'u', 'youre', 'ur', 'je', 'jij', 'ge', 'gij', 'wordt', 'word', 'zal', 'zul', 'zult', 'will'])
+const SECOND_PERSON = new Set(['youll', 'ull', 'you', 'u', 'youre', 'je', 'jij', 'ge', 'gij'])
+/** giving in (to hunger, to food): a negator before it forbids giving in */
+const GIVE_IN = new Set(['toegeven', 'toe', 'zwichten', 'bezwijken', 'give', 'giving', 'cave', 'caving', 'opgeven'])
+
+/** Whether the negator at `i` (before a pro-ed match at `start`) is part of the restriction itself. */
+function restrictionNegator(tokens: readonly string[], i: number, start: number): boolean {
+  const t = tokens[i] as string
+  if (OBJECT_NEGATORS.has(t)) {
+    if (AFTER_OBJECT.has(tokens[i + 1] as string)) return true
+    for (let j = i - 1; j >= 0 && j >= i - 4; j--) {
+      const w = tokens[j] as string
+      if (w === BOUNDARY) break
+      if (EAT_WORDS.has(w)) return true
+    }
+    return false
+  }
+  if (NEVER.has(t)) {
+    // "youll never", "you will never", "je wordt nooit", "word je nooit"
+    let reader = false
+    for (let j = i - 1; j >= 0 && j >= i - 2; j--) {
+      const w = tokens[j] as string
+      if (w === BOUNDARY || !READER.has(w)) break
+      if (SECOND_PERSON.has(w)) reader = true
+    }
+    if (reader) return true
+  }
+  for (let j = i + 1; j < start + 4 && j < tokens.length; j++) {
+    const w = tokens[j] as string
+    if (w === BOUNDARY) break
+    if (GIVE_IN.has(w)) return true
+  }
+  return false
+}
+
 export class Classifier {
   /** a short hash over all rule and context files: store it with every label */
   readonly rulesVersion: string
@@ -286,7 +336,7 @@ export class Classifier {
         if (m.start >= 0) {
           const idiom = idioms.find((d) => m.start < d.end && d.start < m.end && (d.labels === undefined || d.labels.includes(label)))
           if (idiom !== undefined) why = `idiom:${idiom.name}`
-          else if (rule.negatable !== false && this.#negated(doc, m.start)) why = `negation:${rule.id}`
+          else if (rule.negatable !== false && this.#negated(doc, m.start, label === 'pro-ed')) why = `negation:${rule.id}`
         }
         if (why !== undefined) {
           const list = discarded.get(label) ?? []
@@ -332,7 +382,7 @@ export class Classifier {
     const ruled = new Set<LabelValue>()
     for (const [label, t] of tallies) if (t.evidence > 0) ruled.add(label)
     const singleCues = new Map<LabelValue, { ids: string[]; spans: { start: number; end: number }[] }>()
-    const cooc = this.#cues.score(cueMatches, ruled, idioms, (start) => this.#negated(doc, start), singleCues)
+    const cooc = this.#cues.score(cueMatches, ruled, idioms, (start, cue) => this.#negated(doc, start, cue.id.startsWith(PRO_ED_CUE)), singleCues)
     for (const [label, c] of cooc) {
       let t = tallies.get(label)
       if (t === undefined) {
@@ -430,13 +480,18 @@ export class Classifier {
   }
 
   /** A negator within the window before token `start`, in the same sentence, unless a negation
-   *  breaker follows it ("can't stop thinking about" is not a negation of "thinking about"). */
-  #negated(doc: NormalisedDoc, start: number): boolean {
+   *  breaker follows it ("can't stop thinking about" is not a negation of "thinking about"). For
+   *  pro-ed (`restriction`), a negator that is part of the restriction itself is skipped (see
+   *  restrictionNegator). */
+  #negated(doc: NormalisedDoc, start: number, restriction = false): boolean {
     const window = this.#scoring.negationWindow
     for (let i = start - 1; i >= 0 && i >= start - window; i--) {
       const t = doc.tokens[i] as string
       if (t === BOUNDARY) return false
-      if (this.#negators.has(t)) return !(i + 1 < start && this.#negationBreakers.has(doc.tokens[i + 1] as string))
+      if (this.#negators.has(t)) {
+        if (restriction && restrictionNegator(doc.tokens, i, start)) continue
+        return !(i + 1 < start && this.#negationBreakers.has(doc.tokens[i + 1] as string))
+      }
     }
     return false
   }

@@ -26,6 +26,11 @@ const cases: Case[] = [
   ['sh.cooc.method+step', 'self-harm', 'nl', 'sta aan het perron en kijk naar de rand. het zou zo makkelijk zijn', 'op het perron gewacht, de trein had weer vertraging'],
   ['sh.cooc.edge+step', 'self-harm', 'nl', 'zit op de reling van de brug. gewoon loslaten', 'zit op de reling van het terras met een ijsje'],
   // --- decisions, ambivalence ----------------------------------------------------------------------------------
+  ['sh.cooc.resolve+farewell', 'self-harm', 'nl', 'de beslissing is genomen. tot in een ander leven, lieve mensen', 'de beslissing is genomen: we gaan naar spanje!'],
+  ['sh.cooc.resolve+farewell', 'self-harm', 'en', 'its decided. see ya on the other side', 'its decided, pizza tonight. see ya at 8'],
+  ['sh.cooc.means+method', 'self-harm', 'nl', 'ne voorraad slaappillen in mijn kast, ik weet wat ik doe', 'een voorraad paracetamol in huis voor de griep'],
+  ['sh.cooc.means+tool', 'self-harm', 'en', 'my stash of pills is big enough now', 'my stash of candy is big enough now'],
+  ['sh.cooc.edge+step', 'self-harm', 'nl', 'bovenop de flat. nog ene stap en t is stil', 'bovenop de flat met vrienden, wat een uitzicht'],
   ['sh.cooc.resolve+death', 'self-harm', 'en', 'my mind is made up. goodbye forever', 'my mind is made up, im getting the blue car'],
   ['sh.cooc.ambivalence+death', 'self-harm', 'en', 'idk if im brave enough for the eternal sleep', 'dont know if im brave enough to try the ghost train'],
   ['sh.cooc.ambivalence+death', 'self-harm', 'nl', 'ik durf het niet, maar ik wil echt dood', 'weet niet of ik het durf, die achtbaan in de efteling'],

@@ -12,7 +12,7 @@ const cases: Case[] = [
   ['pe.cue.nl.limit', 'pro-ed', 'nl', 'maar 250 vandaag en ontbijt overgeslagen', 'maar 250 meter gefietst vandaag, band lek'],
   ['pe.cue.en.guilt', 'pro-ed', 'en', 'am i allowed to eat after that? way too much yesterday', 'way too much homework yesterday, am i allowed to sleep in'],
   ['pe.cue.nl.guilt', 'pro-ed', 'nl', 'mag ik vanavond nog iets? gisteren was al veel te veel', 'veel te veel regen gisteren, de tuin staat blank'],
-  ['pe.cue.en.earn', 'pro-ed', 'en', 'you only deserve to eat once youve skipped two meals', 'the dog only deserves a treat after the walk'],
+  ['pe.cue.en.earn', 'pro-ed', 'en', 'you only deserve to eat when its 200 max today', 'the dog only deserves a treat after the walk'],
   ['pe.cue.nl.compensate', 'pro-ed', 'nl', 'vanavond niks eten en morgen dubbel afsporten', 'morgen dubbel sporten want vandaag geen tijd'],
   ['pe.cue.en.compensate', 'pro-ed', 'en', 'ate a bagel so now no food till friday and i have to burn it off', 'ate a bagel and went for a long walk in the sun'],
   ['pe.cue.en.suppress', 'pro-ed', 'en', 'chew gum when you want to eat, it kills the hunger pangs', 'chew gum on the plane so your ears pop'],

@@ -43,6 +43,8 @@ import {
   type RuleLang,
   type RuleSpec,
   type ScoringSettings,
+  RESTRICTION_KEYS,
+  type RestrictionNegation,
 } from './rules.ts'
 import { stemNl } from './stem-nl.ts'
 
@@ -129,45 +131,37 @@ const PRO_ED_CUE = 'pe.cue.'
 // pass). "ik eet al drie dagen niks meer", "i ate nothing": the negator is what is eaten. "youll never be
 // thin if you eat": a threat to the reader, not a denial. "niet aan toegeven", "dont give in to the
 // hunger": the negator forbids giving in. "ik wil niet meer mager zijn" and "i dont want to be thin" stay
-// negations.
-/** negators that can be the object of eating */
-const OBJECT_NEGATORS = new Set(['niks', 'niets', 'nothing'])
-/** an eating verb up to four words before the object negator, or one of these right after it */
-const EAT_WORDS = new Set(['eet', 'at', 'eten', 'gegeten', 'eat', 'ate', 'eaten', 'eating', 'had', 'gehad', 'binnen', 'gekregen', 'consumed', 'pak', 'pakte', 'neem', 'nam', 'grab', 'grabbed', 'touch', 'touched'])
-const AFTER_OBJECT = new Set(['meer', 'more', 'gegeten', 'eaten', 'binnen', 'vandaag', 'today'])
-/** "never"/"nooit" right after the reader (second person): a threat or a rule */
-const NEVER = new Set(['never', 'nooit'])
-const READER = new Set(['youll', 'ull', 'you', 'u', 'youre', 'ur', 'je', 'jij', 'ge', 'gij', 'wordt', 'word', 'zal', 'zul', 'zult', 'will'])
-const SECOND_PERSON = new Set(['youll', 'ull', 'you', 'u', 'youre', 'je', 'jij', 'ge', 'gij'])
-/** giving in (to hunger, to food): a negator before it forbids giving in */
-const GIVE_IN = new Set(['toegeven', 'toe', 'zwichten', 'bezwijken', 'give', 'giving', 'cave', 'caving', 'opgeven'])
+// negations. The word lists are data: `restrictionNegation` in rules/context.*.yaml.
+type RestrictionWords = { [K in keyof RestrictionNegation]-?: Set<string> }
 
 /** Whether the negator at `i` (before a pro-ed match at `start`) is part of the restriction itself. */
-function restrictionNegator(tokens: readonly string[], i: number, start: number): boolean {
+function restrictionNegator(words: RestrictionWords, tokens: readonly string[], i: number, start: number): boolean {
   const t = tokens[i] as string
-  if (OBJECT_NEGATORS.has(t)) {
-    if (AFTER_OBJECT.has(tokens[i + 1] as string)) return true
+  if (words.objectNegators.has(t)) {
+    // the object of eating: an eating word right after it, or up to four words before it
+    if (words.afterObject.has(tokens[i + 1] as string)) return true
     for (let j = i - 1; j >= 0 && j >= i - 4; j--) {
       const w = tokens[j] as string
       if (w === BOUNDARY) break
-      if (EAT_WORDS.has(w)) return true
+      if (words.eatWords.has(w)) return true
     }
     return false
   }
-  if (NEVER.has(t)) {
-    // "youll never", "you will never", "je wordt nooit", "word je nooit"
+  if (words.never.has(t)) {
+    // "youll never", "you will never", "je wordt nooit", "word je nooit": a threat or a rule
     let reader = false
     for (let j = i - 1; j >= 0 && j >= i - 2; j--) {
       const w = tokens[j] as string
-      if (w === BOUNDARY || !READER.has(w)) break
-      if (SECOND_PERSON.has(w)) reader = true
+      if (w === BOUNDARY || !words.reader.has(w)) break
+      if (words.secondPerson.has(w)) reader = true
     }
     if (reader) return true
   }
+  // a negator before giving in forbids giving in
   for (let j = i + 1; j < start + 4 && j < tokens.length; j++) {
     const w = tokens[j] as string
     if (w === BOUNDARY) break
-    if (GIVE_IN.has(w)) return true
+    if (words.giveIn.has(w)) return true
   }
   return false
 }
@@ -182,6 +176,15 @@ export class Classifier {
   readonly #context = new Map<RuleLang, LangContext>()
   readonly #negators = new Set<string>()
   readonly #negationBreakers = new Set<string>()
+  readonly #restriction: RestrictionWords = {
+    objectNegators: new Set(),
+    eatWords: new Set(),
+    afterObject: new Set(),
+    never: new Set(),
+    reader: new Set(),
+    secondPerson: new Set(),
+    giveIn: new Set(),
+  }
   readonly #firstPerson = new Set<string>()
   readonly #vocab = new Set<string>()
   readonly #cues: CueLayer
@@ -224,6 +227,7 @@ export class Classifier {
         for (const w of c.negators ?? []) this.#negators.add(w)
         for (const w of c.negationBreakers ?? []) this.#negationBreakers.add(w)
         for (const w of c.firstPerson ?? []) this.#firstPerson.add(w)
+        for (const key of RESTRICTION_KEYS) for (const w of c.restrictionNegation?.[key] ?? []) this.#restriction[key].add(w)
       }
     }
     for (const w of [...this.#negators, ...this.#firstPerson]) this.#vocab.add(w)
@@ -489,7 +493,7 @@ export class Classifier {
       const t = doc.tokens[i] as string
       if (t === BOUNDARY) return false
       if (this.#negators.has(t)) {
-        if (restriction && restrictionNegator(doc.tokens, i, start)) continue
+        if (restriction && restrictionNegator(this.#restriction, doc.tokens, i, start)) continue
         return !(i + 1 < start && this.#negationBreakers.has(doc.tokens[i + 1] as string))
       }
     }

@@ -1,5 +1,5 @@
 // The rule files themselves: valid, documented, unique ids, consistent names.
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
@@ -90,6 +90,34 @@ describe('the loader rejects broken rule files with a clear message', () => {
       writeFileSync(join(tmp, 'pro-ed.any.yaml'), readFileSync(join(dir, 'pro-ed.any.yaml')))
       writeFileSync(join(tmp, 'diet-culture.any.yaml'), text.replace('label: pro-ed', 'label: diet-culture').replace(/proed\.any\.spo/, 'proed.any.spo'))
     }
+    expect(() => loadRuleDir(tmp)).toThrow(RuleFileError)
+    expect(() => loadRuleDir(tmp)).toThrow(message)
+  })
+})
+
+describe('restrictionNegation in the context files (pro-ed negation scope)', () => {
+  const withContext = (lang: string, edit: (text: string) => string) => {
+    const tmp = mkdtempSync(join(tmpdir(), 'plein-rules-'))
+    for (const n of files) writeFileSync(join(tmp, n), readFileSync(join(dir, n)))
+    cpSync(join(dir, 'cues'), join(tmp, 'cues'), { recursive: true })
+    const name = `context.${lang}.yaml`
+    writeFileSync(join(tmp, name), edit(readFileSync(join(dir, name), 'utf8')))
+    return tmp
+  }
+
+  test('the shipped nl and en files name the words, each list of single words', () => {
+    for (const lang of ['nl', 'en']) {
+      const r = contextFiles.find((f) => f.name === `context.${lang}.yaml`)?.data.restrictionNegation
+      expect(Object.keys(r ?? {}).sort(), lang).toEqual(['afterObject', 'eatWords', 'giveIn', 'never', 'objectNegators', 'reader', 'secondPerson'])
+    }
+  })
+
+  test.each([
+    ['an unknown key', (t: string) => t.replace('restrictionNegation:\n', 'restrictionNegation:\n  eatVerbs: [eet]\n'), /restrictionNegation\.eatVerbs: is not a setting/],
+    ['a phrase instead of a word', (t: string) => t.replace('giveIn: [', "giveIn: ['geef toe', "), /restrictionNegation\.giveIn: must be a list of single words/],
+    ['not an object', (t: string) => t.replace(/restrictionNegation:\n(  .*\n)+/, 'restrictionNegation: [niks]\n'), /restrictionNegation: must be an object/],
+  ])('%s is refused with the setting named', (_what, edit, message) => {
+    const tmp = withContext('nl', edit)
     expect(() => loadRuleDir(tmp)).toThrow(RuleFileError)
     expect(() => loadRuleDir(tmp)).toThrow(message)
   })

@@ -85,9 +85,32 @@ export interface ContextFile {
   /** words that undo a negator right before them: "can't STOP thinking about", "kan niet STOPPEN met" */
   negationBreakers?: string[]
   firstPerson?: string[]
+  /** pro-ed only: when a negator is part of a restriction rather than a negation of it (index.ts) */
+  restrictionNegation?: RestrictionNegation
   markers: MarkerSpec[]
   scoring?: ScoringSettings
 }
+
+/** Words that make a negator before a pro-ed match part of the restriction ("ik eet niks meer", "youll
+ *  never be thin", "niet aan toegeven") instead of a negation of it. */
+export interface RestrictionNegation {
+  /** negators that can be the object of eating: niks, nothing */
+  objectNegators?: string[]
+  /** eating words up to four words before such a negator: eet, ate */
+  eatWords?: string[]
+  /** words right after such a negator that make it the object: meer, today */
+  afterObject?: string[]
+  /** "never" words that, after the reader, are a threat or a rule */
+  never?: string[]
+  /** words that may stand between the reader and "never": you, will, je, wordt */
+  reader?: string[]
+  /** the reader (second person) among them */
+  secondPerson?: string[]
+  /** giving in: a negator before it forbids giving in */
+  giveIn?: string[]
+}
+
+export const RESTRICTION_KEYS = ['objectNegators', 'eatWords', 'afterObject', 'never', 'reader', 'secondPerson', 'giveIn'] as const
 
 /** One weak cue of a co-occurrence family (rules/cues/): on its own it never labels a post. */
 export interface CueSpec extends PatternSpec {
@@ -186,6 +209,15 @@ export function validateContextFile(file: string, data: unknown): ContextFile {
     const v = f[key]
     if (v !== undefined && (!Array.isArray(v) || v.some((s) => typeof s !== 'string' || normalisePhrase(s).length !== 1))) {
       fail(file, key, 'must be a list of single words')
+    }
+  }
+  if (f.restrictionNegation !== undefined) {
+    const r = f.restrictionNegation as Record<string, unknown>
+    if (typeof r !== 'object' || r === null || Array.isArray(r)) fail(file, 'restrictionNegation', 'must be an object')
+    for (const key of Object.keys(r)) {
+      if (!(RESTRICTION_KEYS as readonly string[]).includes(key)) fail(file, `restrictionNegation.${key}`, `is not a setting (use ${RESTRICTION_KEYS.join(', ')})`)
+      const v = r[key]
+      if (!Array.isArray(v) || v.some((s) => typeof s !== 'string' || normalisePhrase(s).length !== 1)) fail(file, `restrictionNegation.${key}`, 'must be a list of single words')
     }
   }
   if (!Array.isArray(f.markers)) fail(file, 'markers', 'must be a list')

@@ -21,16 +21,26 @@ import { cpSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, writ
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { projectRoot } from '../shared/project-root.ts'
+import { projectRoot } from '../shared/modules.ts'
 
 // (also right when this file runs compiled, from dist/scripts/)
 const PROJECT = projectRoot(import.meta.dirname)
+// tsconfig.build.json (plain JSON, so that this file can read it): `npm run typecheck` checks the
+// types; the build only emits (`noCheck`)
+const CONFIG = path.join(PROJECT, 'tsconfig.build.json')
 
-/** The folders compiled (as in tsconfig.build.json), relative to the project root. */
-const SOURCES = ['shared', 'feedgen', 'labeler', 'scripts', 'test/helpers']
+/** The folders compiled, relative to the project root: the build config's `include`, and the test
+ *  helpers that scripts import (`npm run demo` starts the test network). */
+const SOURCES = [...(JSON.parse(readFileSync(CONFIG, 'utf8')) as { include: string[] }).include, 'test/helpers']
 /** Files the compiled code reads at run time, relative to the project root (copied as they are). */
 export const ASSETS = ['labeler/classify/rules', 'labeler/classify/model']
 const STAMP = '.build-stamp'
+
+/** Whether the build in `out` was made from inputs with this hash. */
+const isCurrent = (out: string, hash: string) => {
+  const stamp = path.join(out, STAMP)
+  return existsSync(stamp) && readFileSync(stamp, 'utf8') === hash
+}
 
 /** A hash of everything a build depends on. */
 function inputsHash(): string {
@@ -39,7 +49,7 @@ function inputsHash(): string {
     h.update(path.relative(PROJECT, file)).update('\0')
     h.update(readFileSync(file)).update('\0')
   }
-  for (const f of ['tsconfig.json', 'tsconfig.build.json', 'package-lock.json']) if (existsSync(path.join(PROJECT, f))) add(path.join(PROJECT, f))
+  for (const f of ['tsconfig.json', CONFIG, 'package-lock.json']) if (existsSync(path.resolve(PROJECT, f))) add(path.resolve(PROJECT, f))
   for (const dir of [...SOURCES, ...ASSETS]) {
     const root = path.join(PROJECT, dir)
     if (!existsSync(root)) continue
@@ -65,8 +75,7 @@ export interface BuildResult {
 export function build(outDir = 'dist', opts: { force?: boolean } = {}): BuildResult {
   const out = path.resolve(PROJECT, outDir)
   const hash = inputsHash()
-  const stampFile = path.join(out, STAMP)
-  if (!opts.force && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === hash) return { out, built: false }
+  if (!opts.force && isCurrent(out, hash)) return { out, built: false }
   let tsc: string
   try {
     tsc = path.join(path.dirname(createRequire(path.join(PROJECT, 'package.json')).resolve('typescript/package.json')), 'bin/tsc')
@@ -77,7 +86,7 @@ export function build(outDir = 'dist', opts: { force?: boolean } = {}): BuildRes
   const old = `${out}.old-${process.pid}`
   rmSync(next, { recursive: true, force: true })
   try {
-    const res = spawnSync(process.execPath, [tsc, '-p', path.join(PROJECT, 'tsconfig.build.json'), '--outDir', next], { cwd: PROJECT, encoding: 'utf8' })
+    const res = spawnSync(process.execPath, [tsc, '-p', CONFIG, '--outDir', next], { cwd: PROJECT, encoding: 'utf8' })
     if (res.status !== 0) throw new Error(`build: tsc failed (exit ${res.status ?? res.signal}):\n${res.stdout}${res.stderr}`)
     for (const asset of ASSETS) cpSync(path.join(PROJECT, asset), path.join(next, asset), { recursive: true })
     if (!existsSync(path.join(next, 'labeler/bin.js'))) throw new Error(`build: ${next}/labeler/bin.js was not written`)
@@ -87,7 +96,7 @@ export function build(outDir = 'dist', opts: { force?: boolean } = {}): BuildRes
       renameSync(next, out)
     } catch (e) {
       // another process building the same inputs at the same moment swapped its build in first
-      if (!(existsSync(stampFile) && readFileSync(stampFile, 'utf8') === hash)) throw e
+      if (!isCurrent(out, hash)) throw e
     }
   } finally {
     rmSync(next, { recursive: true, force: true })

@@ -5,17 +5,15 @@
 // The labeler signs labels as its own account, so it starts only once LABELER_DID and
 // LABELER_SIGNING_KEY are set; until then `npm start` runs the feed generator and says so.
 import { spawn, type ChildProcess } from 'node:child_process'
-import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { LABELER_NODE_FLAGS, SERVICE_NODE_FLAGS } from '../shared/node-flags.ts'
-import { projectRoot } from '../shared/project-root.ts'
+import { ownModule, projectRoot } from '../shared/modules.ts'
 
-// the code's root (the project, or dist/ in it) and the project root (the children's working directory,
-// where a relative DATA_DIR or FEEDS_FILE is resolved, as with `npm run start:feedgen`)
-const codeRoot = path.resolve(import.meta.dirname, '..')
-const root = projectRoot(codeRoot)
-const ext = import.meta.filename.endsWith('.js') ? 'js' : 'ts'
-const services = [`feedgen/bin.${ext}`]
-if (process.env.LABELER_DID && process.env.LABELER_SIGNING_KEY) services.push(`labeler/bin.${ext}`)
+// the children run in the project root (where a relative DATA_DIR or FEEDS_FILE is resolved, as with
+// `npm run start:feedgen`), also when this file runs from dist/
+const root = projectRoot(import.meta.dirname)
+const services: { entry: string; flags: readonly string[] }[] = [{ entry: fileURLToPath(ownModule('../feedgen/bin', import.meta.url)), flags: SERVICE_NODE_FLAGS }]
+if (process.env.LABELER_DID && process.env.LABELER_SIGNING_KEY) services.push({ entry: fileURLToPath(ownModule('../labeler/bin', import.meta.url)), flags: LABELER_NODE_FLAGS })
 else {
   process.stderr.write(
     'start: the labeler is not configured (LABELER_DID and LABELER_SIGNING_KEY are unset); running the feed generator only. ' +
@@ -23,7 +21,7 @@ else {
   )
 }
 
-const children: ChildProcess[] = services.map((entry) => spawn(process.execPath, [...(entry.startsWith('labeler/') ? LABELER_NODE_FLAGS : SERVICE_NODE_FLAGS), path.join(codeRoot, entry)], { cwd: root, stdio: 'inherit', env: process.env }))
+const children: ChildProcess[] = services.map(({ entry, flags }) => spawn(process.execPath, [...flags, entry], { cwd: root, stdio: 'inherit', env: process.env }))
 
 let stopping = false
 const stop = (signal: NodeJS.Signals) => {

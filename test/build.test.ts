@@ -10,7 +10,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { Secp256k1Keypair } from '@atproto/crypto'
 import { afterAll, expect, inject, test } from 'vitest'
-import { build } from '../scripts/build.ts'
+import { ASSETS, build } from '../scripts/build.ts'
 import { waitFor } from './helpers/feedgen.ts'
 import { freePort } from './helpers/network.ts'
 
@@ -35,7 +35,7 @@ test('the build holds the services, their workers and the labeler rule and model
   expect(files.filter((f) => f.endsWith('.ts'))).toEqual([])
   expect(files.filter((f) => f.includes('.test.'))).toEqual([])
   // every rule file and the model are copied as they are
-  for (const asset of ['labeler/classify/rules', 'labeler/classify/model']) {
+  for (const asset of ASSETS) {
     expect(filesUnder(path.join(dist, asset)).sort()).toEqual(filesUnder(path.join(ROOT, asset)).sort())
   }
 })

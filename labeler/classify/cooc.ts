@@ -120,7 +120,8 @@ export class CueLayer {
    * The combos that fire in a post, per label.
    * @param matches the post's cue matches (`match`)
    * @param ruled labels for which some rule already counted (the pseudo-family "rule")
-   * @param skip a match starting at this token is discarded when this returns true (negation)
+   * @param skip a match of a cue of `label` starting at this token is discarded when this returns true
+   *   (negation)
    * @param single when given, filled with the cue ids found per label and the token stretches they
    *   matched, combo or not (single cues are the weak lexical agreement the learned layer needs, model.ts)
    */
@@ -128,7 +129,7 @@ export class CueLayer {
     matches: CueMatches,
     ruled: ReadonlySet<LabelValue>,
     idioms: readonly CoocSpan[],
-    skip: (start: number, cue: CueSpec) => boolean,
+    skip: (start: number, label: LabelValue) => boolean,
     single?: Map<LabelValue, { ids: string[]; spans: { start: number; end: number }[] }>,
   ): Map<LabelValue, CoocResult> {
     const out = new Map<LabelValue, CoocResult>()
@@ -151,7 +152,7 @@ export class CueLayer {
         }
         if (m.start >= 0) {
           if (idioms.some((d) => m.start < d.end && d.start < m.end && (d.labels === undefined || d.labels.includes(label)))) continue
-          if (cue.negatable !== false && skip(m.start, cue)) continue
+          if (cue.negatable !== false && skip(m.start, label)) continue
           const spans = claimed.get(label) ?? []
           if (spans.some((k) => k.family !== cue.family && m.start < k.end && k.start < m.end)) continue
           spans.push({ start: m.start, end: m.end, family: cue.family })

@@ -3,8 +3,7 @@
 // cue family or combo gets a post it should label, with the id that must be among the reasons, and a near
 // miss that it must leave alone. All posts here are written for this test, not taken from any data set (and
 // not from fixtures/nlsh-dev.jsonl or the held-out fixtures/heldout-nlsh-blind.jsonl).
-import { has, positivesAndNearMisses, type Case } from './generalise-cases.ts'
-import { describe, expect, test } from 'vitest'
+import { labelledAndNot, positivesAndNearMisses, type Case } from './generalise-cases.ts'
 
 const cases: Case[] = [
   // --- combos with the new method family ------------------------------------------------------------
@@ -25,11 +24,6 @@ const cases: Case[] = [
 positivesAndNearMisses('issue 3 Dutch self-harm pass: a positive and a near miss each', cases)
 
 // The pass's idiom: a climbing or skipping rope is not a method.
-describe('issue 3 Dutch self-harm pass: idioms', () => {
-  test.each([
-    ['self-harm', 'nl', 'ik wil me ophangen, het touw ligt klaar', 'ik moet me ophangen aan het klimtouw in de gym, ik kan het echt niet'],
-  ] as const)('%s (%s)', (label, lang, positive, nearMiss) => {
-    expect(has(positive, lang, label), positive).toBe(true)
-    expect(has(nearMiss, lang, label), nearMiss).toBe(false)
-  })
-})
+labelledAndNot('issue 3 Dutch self-harm pass: idioms', [
+  ['self-harm', 'nl', 'ik wil me ophangen, het touw ligt klaar', 'ik moet me ophangen aan het klimtouw in de gym, ik kan het echt niet'],
+])

@@ -3,8 +3,7 @@
 // numbers-only and coached restriction. Each new rule gets a post it should label, with the id that must be
 // among the reasons, and a near miss that it must leave alone. All posts here are written for this test,
 // not taken from any data set (and not from fixtures/s7-dev.jsonl or the held-out fixtures/heldout-s7-blind.jsonl).
-import { has, positivesAndNearMisses, type Case } from './generalise-cases.ts'
-import { describe, expect, test } from 'vitest'
+import { labelledAndNot, positivesAndNearMisses, type Case } from './generalise-cases.ts'
 
 const cases: Case[] = [
   // --- self-harm: passive ideation, hidden injury, means at hand, unnamed methods ---------------------
@@ -165,14 +164,9 @@ const cases: Case[] = [
 positivesAndNearMisses('issue 3 seventh pass: a positive and a near miss each', cases)
 
 // The seventh pass's idioms: the near miss stays unlabelled, a post of the same label without the idiom does not.
-describe('issue 3 seventh pass: idioms', () => {
-  test.each([
-    ['outrage-bait', 'nl', 'HOE LANG PIKKEN WE DIT NOG?? SCHANDALIG', 'HOE LANG NOG TOT DE ZOMERVAKANTIE 😭'],
-    ['diet-culture', 'nl', 'zo veel gegeten vandaag, morgen extra sporten om het eraf te branden', 'zo veel gegeten met oud en nieuw, geen spijt'],
-    ['pro-ed', 'en', 'gw 45 kg, almost there, stay strong', 'gw hit: 100 kg squat, next goal 110'],
-    ['outrage-bait', 'nl', 'die parasieten leven van ons belastinggeld', 'die bloedzuigers in onze sloot, hoe kom ik ervan af?'],
-  ] as const)('%s (%s)', (label, lang, positive, nearMiss) => {
-    expect(has(positive, lang, label), positive).toBe(true)
-    expect(has(nearMiss, lang, label), nearMiss).toBe(false)
-  })
-})
+labelledAndNot('issue 3 seventh pass: idioms', [
+  ['outrage-bait', 'nl', 'HOE LANG PIKKEN WE DIT NOG?? SCHANDALIG', 'HOE LANG NOG TOT DE ZOMERVAKANTIE 😭'],
+  ['diet-culture', 'nl', 'zo veel gegeten vandaag, morgen extra sporten om het eraf te branden', 'zo veel gegeten met oud en nieuw, geen spijt'],
+  ['pro-ed', 'en', 'gw 45 kg, almost there, stay strong', 'gw hit: 100 kg squat, next goal 110'],
+  ['outrage-bait', 'nl', 'die parasieten leven van ons belastinggeld', 'die bloedzuigers in onze sloot, hoe kom ik ervan af?'],
+])

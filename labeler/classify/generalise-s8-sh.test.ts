@@ -5,8 +5,7 @@
 // each new rule) gets a post it should label, with the id that must be among the reasons, and a near miss that it
 // must leave alone. All posts here are written for this test (not taken from fixtures/s8-sh-dev.jsonl, the dev set
 // or the held-out fixtures).
-import { has, positivesAndNearMisses, type Case } from './generalise-cases.ts'
-import { describe, expect, test } from 'vitest'
+import { labelledAndNot, positivesAndNearMisses, type Case } from './generalise-cases.ts'
 
 const cases: Case[] = [
   // --- burden ------------------------------------------------------------------------------------------------
@@ -51,17 +50,12 @@ const cases: Case[] = [
 positivesAndNearMisses('issue 3 eighth pass (self-harm warning signs): a positive and a near miss each', cases)
 
 // The eighth pass's context markers: the near miss stays unlabelled, a post of the same label without the marker does not.
-describe('issue 3 eighth pass: self-harm vetoes', () => {
-  test.each([
-    ['en', 'i wish i wasnt here anymore', 'i wish i wasnt here at this meeting'],
-    ['en', 'goodbye everyone, i dont want to be alive', 'my phone is dying, goodbye everyone'],
-    ['nl', 'weet niet of ik het durf om van de brug te springen', 'weet niet of ik het durf, bungeejumpen van de brug'],
-    ['en', 'i miss self harm so much', 'two years free from self harm today'],
-    ['en', 'wrote my goodbye letter last night', 'this song about a goodbye letter makes me cry'],
-    ['nl', 'mijn familie is beter af zonder mij', 'het team is beter af zonder mij in de ploeg, ik kan niet voetballen'],
-    ['nl', 'al mijn spullen weggegeven, ik ben er klaar voor', 'al mijn spullen weggegeven aan de kringloop, ik verhuis'],
-  ] as const)('%s: %s', (lang, positive, nearMiss) => {
-    expect(has(positive, lang, 'self-harm'), positive).toBe(true)
-    expect(has(nearMiss, lang, 'self-harm'), nearMiss).toBe(false)
-  })
-})
+labelledAndNot('issue 3 eighth pass: self-harm vetoes', [
+  ['self-harm', 'en', 'i wish i wasnt here anymore', 'i wish i wasnt here at this meeting'],
+  ['self-harm', 'en', 'goodbye everyone, i dont want to be alive', 'my phone is dying, goodbye everyone'],
+  ['self-harm', 'nl', 'weet niet of ik het durf om van de brug te springen', 'weet niet of ik het durf, bungeejumpen van de brug'],
+  ['self-harm', 'en', 'i miss self harm so much', 'two years free from self harm today'],
+  ['self-harm', 'en', 'wrote my goodbye letter last night', 'this song about a goodbye letter makes me cry'],
+  ['self-harm', 'nl', 'mijn familie is beter af zonder mij', 'het team is beter af zonder mij in de ploeg, ik kan niet voetballen'],
+  ['self-harm', 'nl', 'al mijn spullen weggegeven, ik ben er klaar voor', 'al mijn spullen weggegeven aan de kringloop, ik verhuis'],
+])

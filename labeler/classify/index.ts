@@ -124,9 +124,6 @@ export const MODEL_INDEPENDENT = 0.5
 /** modifiers after which the learned layer is not asked */
 const MODEL_VETO = new Set<string>(['recovery', 'news', 'critique', 'help', 'joke'])
 
-/** pro-ed cue ids start with this (cues/pro-ed.*.yaml): their negation scope is restrictionNegator's */
-const PRO_ED_CUE = 'pe.cue.'
-
 // Negators that are the content of a restriction, not a negation of it (pro-ed only, issue 3, eighth
 // pass). "ik eet al drie dagen niks meer", "i ate nothing": the negator is what is eaten. "youll never be
 // thin if you eat": a threat to the reader, not a denial. "niet aan toegeven", "dont give in to the
@@ -176,15 +173,7 @@ export class Classifier {
   readonly #context = new Map<RuleLang, LangContext>()
   readonly #negators = new Set<string>()
   readonly #negationBreakers = new Set<string>()
-  readonly #restriction: RestrictionWords = {
-    objectNegators: new Set(),
-    eatWords: new Set(),
-    afterObject: new Set(),
-    never: new Set(),
-    reader: new Set(),
-    secondPerson: new Set(),
-    giveIn: new Set(),
-  }
+  readonly #restriction = Object.fromEntries(RESTRICTION_KEYS.map((k) => [k, new Set<string>()])) as RestrictionWords
   readonly #firstPerson = new Set<string>()
   readonly #vocab = new Set<string>()
   readonly #cues: CueLayer
@@ -386,7 +375,7 @@ export class Classifier {
     const ruled = new Set<LabelValue>()
     for (const [label, t] of tallies) if (t.evidence > 0) ruled.add(label)
     const singleCues = new Map<LabelValue, { ids: string[]; spans: { start: number; end: number }[] }>()
-    const cooc = this.#cues.score(cueMatches, ruled, idioms, (start, cue) => this.#negated(doc, start, cue.id.startsWith(PRO_ED_CUE)), singleCues)
+    const cooc = this.#cues.score(cueMatches, ruled, idioms, (start, label) => this.#negated(doc, start, label === 'pro-ed'), singleCues)
     for (const [label, c] of cooc) {
       let t = tallies.get(label)
       if (t === undefined) {

@@ -2,9 +2,7 @@ import os from 'node:os'
 import { Worker, type ResourceLimits } from 'node:worker_threads'
 import type { Logger } from '../../shared/logger.ts'
 import type { Classifier, ClassifyInput } from '../classify/index.ts'
-
-// the worker's module has this file's extension: .ts from the sources, .js from the build (dist/)
-const OWN_EXT = import.meta.url.endsWith('.js') ? '.js' : '.ts'
+import { ownModule } from '../../shared/modules.ts'
 
 /**
  * What the auto-labeller needs from the classifier for one post: the labels to give and the review
@@ -131,7 +129,7 @@ export class ClassifyPool implements PostClassifier {
     this.#langs = [...(opts.langs ?? [])]
     this.#logger = opts.logger
     this.#limits = opts.resourceLimits ?? WORKER_RESOURCE_LIMITS
-    this.#url = opts.workerUrl ?? new URL(`./classify-worker${OWN_EXT}`, import.meta.url)
+    this.#url = opts.workerUrl ?? ownModule('./classify-worker', import.meta.url)
     this.#data = opts.workerData ?? {}
     for (let i = 0; i < n; i++) this.#slots.push(this.#spawn(i))
   }

@@ -64,13 +64,12 @@ console.log(
     `machine: ${cpus.length} × ${cpus[0]?.model ?? 'CPU'}, ${fmt(os.totalmem() / 2 ** 30, 0)} GiB, Node ${process.version}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}\n`,
 )
 
-// the compiled services that bench:rss and bench:feed-read run (lib.ts benchBuild), built once here
-// rather than by two benchmarks at the same moment
-benchBuild()
-
 const runs = new Map<string, BenchRun>()
 const t0 = performance.now()
 const selected = STEPS.filter((s) => !only || only.includes(s.name))
+// the compiled services that bench:rss and bench:feed-read run (lib.ts benchBuild), built once here
+// rather than by two benchmarks at the same moment
+if (selected.some((s) => s.name === 'rss' || s.name === 'feed-read')) benchBuild()
 const command = (step: Step) => {
   const stepArgs = QUICK ? step.quickArgs : step.args
   return { stepArgs, line: `node ${step.nodeFlags?.length ? `${step.nodeFlags.join(' ')} ` : ''}scripts/bench/${step.script}${stepArgs.length ? ` ${stepArgs.join(' ')}` : ''}` }

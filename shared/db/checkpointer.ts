@@ -2,9 +2,7 @@ import { Worker } from 'node:worker_threads'
 import type SqliteDatabase from 'better-sqlite3'
 import { subsystemLogger } from '../logger.ts'
 import type { CheckpointWorkerData, FromWorker, ToWorker } from './checkpoint-worker.ts'
-
-// the worker's module has this file's extension: .ts from the sources, .js from the build (dist/)
-const OWN_EXT = import.meta.url.endsWith('.js') ? '.js' : '.ts'
+import { ownModule } from '../modules.ts'
 
 /**
  * WAL checkpoints off the writer's event loop. SQLite's own (wal_autocheckpoint, every 1,000 pages)
@@ -78,7 +76,7 @@ export class WalCheckpointer {
     // after the WAL starts over, its file is cut back to this size
     raw.pragma(`journal_size_limit = ${restartBytes * 2}`)
     const data: CheckpointWorkerData = { file, intervalMs: opts.intervalMs ?? 250, restartBytes }
-    this.#worker = new Worker(new URL(`./checkpoint-worker${OWN_EXT}`, import.meta.url), { workerData: data })
+    this.#worker = new Worker(ownModule('./checkpoint-worker', import.meta.url), { workerData: data })
     this.#worker.unref()
     this.#worker.on('message', (msg: FromWorker) => this.#onMessage(msg))
     this.#worker.on('error', (err) => {

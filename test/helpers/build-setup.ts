@@ -1,8 +1,7 @@
 // globalSetup of both vitest projects: compiles the services once per run (scripts/build.ts, what
 // `npm start` runs) into a directory of its own, so the tests that run the services as child processes
 // (test/helpers/children.ts) run the same JavaScript an operator's `npm start` does. The directory (in
-// .tmp/) goes
-// to the test workers through provide/inject and is removed at the end.
+// .tmp/) goes to the test workers through provide/inject and is removed at the end.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import path from 'node:path'
 import type { TestProject } from 'vitest/node'

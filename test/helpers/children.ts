@@ -1,8 +1,8 @@
 // The services as child processes, configured only through their environment, the way an operator
 // runs them: `node <dist>/feedgen/bin.js`, `node <dist>/labeler/bin.js`, compiled once per test run by
 // test/helpers/build-setup.ts as `npm start` compiles them (scripts/build.ts). (Other tests start the
-// sources, `node feedgen/bin.ts`, as a developer does; both must work.) Every child's environment is built by
-// `serviceEnv` below: the one place where the database a child uses is chosen (SQLite under DATA_DIR,
+// sources, `node feedgen/bin.ts`, as a developer does; both must work.) Every child's environment is
+// built by `serviceEnv` below: the one place where the database a child uses is chosen (SQLite under DATA_DIR,
 // or in the postgres test project a PostgreSQL database of its own for that DATA_DIR; an explicit
 // `databaseUrl` is passed on as DATABASE_URL). Results are read through the services' HTTP
 // endpoints, never by opening their database files.

@@ -16,8 +16,8 @@
 // the lowest probability from which the out-of-fold predictions keep a precision of PRECISION_GOAL.
 
 import { createHash } from 'node:crypto'
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs'
-import { dirname, resolve } from 'node:path'
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname, relative, resolve } from 'node:path'
 import { Classifier } from '../labeler/classify/index.ts'
 import { extractFeatures, LabelModel, MODEL_PATH, type ModelFile } from '../labeler/classify/model.ts'
 import { normalise } from '../labeler/classify/normalize.ts'
@@ -29,6 +29,16 @@ const SOURCES = [
   { path: resolve(repoRoot, 'labeler/classify/fixtures/paraphrases.jsonl') },
   { path: resolve(repoRoot, 'labeler/classify/fixtures/generalise.jsonl') },
   { path: resolve(repoRoot, 'labeler/classify/fixtures/model-train.jsonl') },
+  { path: resolve(repoRoot, 'labeler/classify/fixtures/model-train-s10-sh.jsonl') },
+  { path: resolve(repoRoot, 'labeler/classify/fixtures/model-train-s10-po.jsonl') },
+  { path: resolve(repoRoot, 'labeler/classify/fixtures/model-train-s11-shen.jsonl') },
+  { path: resolve(repoRoot, 'labeler/classify/fixtures/model-train-s11-pe.jsonl') },
+  { path: resolve(repoRoot, 'labeler/classify/fixtures/model-train-s11-ob.jsonl') },
+  { path: resolve(repoRoot, 'labeler/classify/fixtures/model-train-s11-shnl.jsonl') },
+  { path: resolve(repoRoot, 'labeler/classify/fixtures/model-train-s11-ev.jsonl') },
+  { path: resolve(repoRoot, 'labeler/classify/fixtures/model-train-s11-near-nl.jsonl') },
+  { path: resolve(repoRoot, 'labeler/classify/fixtures/model-train-s11-near-en.jsonl') },
+  ...['s4-dev', 's5-dev', 's6-dev', 's7-dev', 's8-po-dev', 's8-sh-dev', 's9-sh-dev', 'nlsh-dev'].map((f) => ({ path: resolve(repoRoot, `labeler/classify/fixtures/${f}.jsonl`) })),
 ] as const
 
 const FOLDS = 5
@@ -36,8 +46,19 @@ const STEPS = 300
 const LEARNING_RATE = 0.05
 const BETA1 = 0.9
 const BETA2 = 0.999
-const LAMBDAS = [0.00001, 0.00003, 0.0001]
+const LAMBDAS = [0.000003, 0.00001]
 const PRECISION_GOAL = 0.9
+// the learned layer on its own (no rule or cue of the label in the post): the grid of thresholds it may
+// get, the out-of-fold precision its own labels must keep, the fewest labels from which that precision
+// is judged (and the fewest right ones for a label to be given alone at all), and the most unlabelled
+// training posts (a share) it may flag. The precision asked is below the labels' 0.90 because it is
+// measured on the training near misses, which were written to trip the rules and the layer (bridges,
+// barcodes, "het enige wat me tegenhoudt is het weer"): ordinary posts are far easier, and a label
+// the layer gives alone is also put to a moderator.
+const ALONE_GRID = [0.7, 0.75, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97, 0.99]
+const ALONE_PRECISION = 0.85
+const ALONE_MIN_GIVEN = 5
+const ALONE_UNLABELLED = 0.005
 const MIN_THRESHOLD = 0.6
 const MAX_POS_WEIGHT = 3
 const MIN_DF = 2
@@ -57,7 +78,32 @@ interface Example {
   y: boolean[]
 }
 
+/** How a text is compared with the held-out texts: lowercase, letters and digits only. */
+export const textKey = (t: string) => t.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim()
+
+/** The texts held out for reporting: the dev set's test split, every blind fixture and test-data/. A
+ *  training post with the same text (people write "ik ga dood van het lachen" independently) is left
+ *  out of training: these are read only to keep them out. */
+function heldOutTexts(): Set<string> {
+  const texts = new Set<string>()
+  const add = (path: string, keep: (p: { split?: string }) => boolean = () => true) => {
+    for (const line of readFileSync(path, 'utf8').split('\n')) {
+      if (line.trim() === '') continue
+      const p = JSON.parse(line) as { text: string; split?: string }
+      if (keep(p)) texts.add(textKey(p.text))
+    }
+  }
+  add(resolve(repoRoot, '../shared/labeler-dev-set.jsonl'), (p) => p.split === 'test')
+  const fixtures = resolve(repoRoot, 'labeler/classify/fixtures')
+  for (const f of readdirSync(fixtures).filter((f) => f.includes('blind'))) add(resolve(fixtures, f))
+  add(resolve(repoRoot, 'test-data/independent-posts.jsonl'))
+  return texts
+}
+
 export function loadTrainingPosts(): Post[] {
+  const held = heldOutTexts()
+  // the taxonomy's own examples ("starving, pizza time") may appear in both
+  const taxonomy = readFileSync(resolve(repoRoot, '../shared/LABELS.md'), 'utf8').toLowerCase()
   const posts: Post[] = []
   for (const src of SOURCES) {
     const text = readFileSync(src.path, 'utf8')
@@ -66,6 +112,7 @@ export function loadTrainingPosts(): Post[] {
       const p = JSON.parse(line) as Post & { split?: string }
       if ('split' in src && p.split !== src.split) continue
       if (/blind/.test(src.path) || p.split === 'test') throw new Error(`refusing held-out data: ${src.path}`)
+      if (held.has(textKey(p.text)) && !taxonomy.includes(p.text.toLowerCase().replace(/[^\p{L}\p{N}]+$/u, ''))) continue
       posts.push({ id: p.id, text: p.text, alt: p.alt ?? [], labels: p.labels })
     }
   }
@@ -108,52 +155,68 @@ function train(examples: readonly Example[], lambda: number): Trained {
   const X = rows(examples, index)
   const n = examples.length
   const L = LABEL_VALUES.length
-  const bias: number[] = []
-  const weights = vocab.map(() => new Float64Array(L))
-  for (let l = 0; l < L; l++) {
+  const V = vocab.length
+  // every label is trained in the same pass over the data (the arithmetic per label is what it would
+  // be label by label: labels share nothing but the loop); weights and moments are [feature][label]
+  const posWeight = LABEL_VALUES.map((_l, l) => {
     const pos = examples.filter((e) => e.y[l]).length
-    const posWeight = Math.min(MAX_POS_WEIGHT, (n - pos) / Math.max(1, pos))
-    const w = new Float64Array(vocab.length)
-    let b = 0
-    const grad = new Float64Array(vocab.length)
-    // Adam moments (full batch, so still deterministic)
-    const m1 = new Float64Array(vocab.length)
-    const m2 = new Float64Array(vocab.length)
-    let mb1 = 0
-    let mb2 = 0
-    for (let step = 1; step <= STEPS; step++) {
-      grad.fill(0)
-      let gb = 0
-      let totalWeight = 0
-      for (let i = 0; i < n; i++) {
-        const r = X[i] as { idx: Int32Array; val: number }
-        let z = b
-        for (const j of r.idx) z += (w[j] as number) * r.val
-        const p = 1 / (1 + Math.exp(-z))
-        const yi = (examples[i] as Example).y[l] === true
-        const sw = yi ? posWeight : 1
-        totalWeight += sw
-        const g = sw * (p - (yi ? 1 : 0))
-        gb += g
-        for (const j of r.idx) grad[j] = (grad[j] as number) + g * r.val
+    return Math.min(MAX_POS_WEIGHT, (n - pos) / Math.max(1, pos))
+  })
+  const Y = new Uint8Array(n * L)
+  examples.forEach((e, i) => e.y.forEach((y, l) => (Y[i * L + l] = y ? 1 : 0)))
+  const totalWeight = new Float64Array(L)
+  for (let i = 0; i < n; i++) for (let l = 0; l < L; l++) totalWeight[l] = (totalWeight[l] as number) + (Y[i * L + l] === 1 ? (posWeight[l] as number) : 1)
+  const w = new Float64Array(V * L)
+  const b = new Float64Array(L)
+  const grad = new Float64Array(V * L)
+  // Adam moments (full batch, so still deterministic)
+  const m1 = new Float64Array(V * L)
+  const m2 = new Float64Array(V * L)
+  const mb1 = new Float64Array(L)
+  const mb2 = new Float64Array(L)
+  const z = new Float64Array(L)
+  const gb = new Float64Array(L)
+  for (let step = 1; step <= STEPS; step++) {
+    grad.fill(0)
+    gb.fill(0)
+    for (let i = 0; i < n; i++) {
+      const r = X[i] as { idx: Int32Array; val: number }
+      z.set(b)
+      for (const j of r.idx) {
+        const o = j * L
+        for (let l = 0; l < L; l++) z[l] = (z[l] as number) + (w[o + l] as number) * r.val
       }
-      const c1 = 1 - BETA1 ** step
-      const c2 = 1 - BETA2 ** step
-      for (let j = 0; j < w.length; j++) {
-        const g = (grad[j] as number) / totalWeight + lambda * (w[j] as number)
-        m1[j] = BETA1 * (m1[j] as number) + (1 - BETA1) * g
-        m2[j] = BETA2 * (m2[j] as number) + (1 - BETA2) * g * g
-        w[j] = (w[j] as number) - (LEARNING_RATE * ((m1[j] as number) / c1)) / (Math.sqrt((m2[j] as number) / c2) + 1e-8)
+      for (let l = 0; l < L; l++) {
+        const p = 1 / (1 + Math.exp(-(z[l] as number)))
+        const yi = Y[i * L + l] === 1
+        z[l] = (yi ? (posWeight[l] as number) : 1) * (p - (yi ? 1 : 0))
+        gb[l] = (gb[l] as number) + (z[l] as number)
       }
-      const g = gb / totalWeight
-      mb1 = BETA1 * mb1 + (1 - BETA1) * g
-      mb2 = BETA2 * mb2 + (1 - BETA2) * g * g
-      b -= (LEARNING_RATE * (mb1 / c1)) / (Math.sqrt(mb2 / c2) + 1e-8)
+      for (const j of r.idx) {
+        const o = j * L
+        for (let l = 0; l < L; l++) grad[o + l] = (grad[o + l] as number) + (z[l] as number) * r.val
+      }
     }
-    bias.push(b)
-    for (let j = 0; j < vocab.length; j++) (weights[j] as Float64Array)[l] = w[j] as number
+    const c1 = 1 - BETA1 ** step
+    const c2 = 1 - BETA2 ** step
+    for (let j = 0; j < V; j++) {
+      for (let l = 0; l < L; l++) {
+        const k = j * L + l
+        const g = (grad[k] as number) / (totalWeight[l] as number) + lambda * (w[k] as number)
+        m1[k] = BETA1 * (m1[k] as number) + (1 - BETA1) * g
+        m2[k] = BETA2 * (m2[k] as number) + (1 - BETA2) * g * g
+        w[k] = (w[k] as number) - (LEARNING_RATE * ((m1[k] as number) / c1)) / (Math.sqrt((m2[k] as number) / c2) + 1e-8)
+      }
+    }
+    for (let l = 0; l < L; l++) {
+      const g = (gb[l] as number) / (totalWeight[l] as number)
+      mb1[l] = BETA1 * (mb1[l] as number) + (1 - BETA1) * g
+      mb2[l] = BETA2 * (mb2[l] as number) + (1 - BETA2) * g * g
+      b[l] = (b[l] as number) - (LEARNING_RATE * ((mb1[l] as number) / c1)) / (Math.sqrt((mb2[l] as number) / c2) + 1e-8)
+    }
   }
-  return { vocab, bias, weights }
+  const weights = vocab.map((_f, j) => w.slice(j * L, j * L + L))
+  return { vocab, bias: Array.from(b), weights }
 }
 
 function predict(model: Trained, examples: readonly Example[]): number[][] {
@@ -171,18 +234,21 @@ function predict(model: Trained, examples: readonly Example[]): number[][] {
   })
 }
 
-/** Out-of-fold probabilities for every example. */
-function crossValidate(examples: readonly Example[], lambda: number): number[][] {
+/** Out-of-fold probabilities for every example, and the model of each fold. */
+function crossValidate(examples: readonly Example[], lambda: number): { probs: number[][]; folds: Trained[] } {
   const out: number[][] = new Array(examples.length)
+  const folds: Trained[] = []
   for (let k = 0; k < FOLDS; k++) {
     const trainSet = examples.filter((e) => e.fold !== k)
     const held = examples.map((e, i) => ({ e, i })).filter(({ e }) => e.fold === k)
-    const probs = predict(train(trainSet, lambda), held.map((h) => h.e))
+    const model = train(trainSet, lambda)
+    folds.push(model)
+    const probs = predict(model, held.map((h) => h.e))
     held.forEach((h, j) => {
       out[h.i] = probs[j] as number[]
     })
   }
-  return out
+  return { probs: out, folds }
 }
 
 function logLoss(examples: readonly Example[], probs: number[][]): number {
@@ -241,6 +307,62 @@ function compact(model: Trained): Record<string, number[]> {
   return weights
 }
 
+/** The out-of-fold labels the learned layer gave on its own, per post: label → probability. Each
+ *  fold's model is put behind the rules with every alone threshold just above 0.5, so a higher
+ *  threshold is a filter on these. */
+function aloneOutOfFold(posts: Post[], examples: Example[], folds: Trained[], thresholds: number[]): Map<LabelValue, number>[] {
+  const given: Map<LabelValue, number>[] = new Array(posts.length)
+  folds.forEach((t, k) => {
+    const file: ModelFile = { format: 1, training: {}, labels: [...LABEL_VALUES], bias: t.bias, thresholds, alone: LABEL_VALUES.map(() => ALONE_GRID[0] as number), weights: compact(t) }
+    const c = Classifier.load(undefined, { model: new LabelModel(file) })
+    posts.forEach((p, i) => {
+      if ((examples[i] as Example).fold !== k) return
+      const m = new Map<LabelValue, number>()
+      for (const d of c.classify(p).labels) if (d.reasons[0] === `model-alone:${d.val}`) m.set(d.val, d.score)
+      given[i] = m
+    })
+  })
+  return given
+}
+
+interface AloneChoice {
+  threshold: number | null
+  /** out of fold, at the threshold: labels given alone, how many were right, unlabelled posts given one */
+  given: number
+  right: number
+  unlabelled: number
+}
+
+/** Per grid threshold: what the layer alone gives out of fold for label `l`. */
+function aloneCurve(posts: Post[], given: Map<LabelValue, number>[], l: LabelValue): (AloneChoice & { threshold: number })[] {
+  return ALONE_GRID.map((threshold) => {
+    let n = 0
+    let right = 0
+    let unlabelled = 0
+    posts.forEach((p, i) => {
+      if (((given[i] as Map<LabelValue, number>).get(l) ?? 0) < threshold - 1e-9) return
+      n++
+      if (p.labels.includes(l)) right++
+      if (p.labels.length === 0) unlabelled++
+    })
+    return { threshold, given: n, right, unlabelled }
+  })
+}
+
+/** The lowest grid threshold from which, at every higher one too, the labels the layer gives alone out
+ *  of fold keep a precision of ALONE_PRECISION (judged where it gives at least ALONE_MIN_GIVEN: fewer
+ *  are too few to judge) and flag at most ALONE_UNLABELLED of the unlabelled posts; null when the
+ *  layer would give fewer than ALONE_MIN_GIVEN right labels alone. */
+function chooseAlone(curve: (AloneChoice & { threshold: number })[], unlabelledPosts: number): AloneChoice {
+  let choice: AloneChoice = { threshold: null, given: 0, right: 0, unlabelled: 0 }
+  for (const c of [...curve].reverse()) {
+    if (c.given >= ALONE_MIN_GIVEN && c.right / c.given < ALONE_PRECISION) break
+    if (c.unlabelled > ALONE_UNLABELLED * unlabelledPosts) break
+    if (c.right >= ALONE_MIN_GIVEN) choice = c
+  }
+  return choice
+}
+
 /**
  * Diagnostic (--cv): the whole classifier (rules + gated model) out of fold. For each fold, a model
  * trained on the other folds with every threshold at 0 is put behind the rules; a held-out post then
@@ -289,19 +411,28 @@ function gatedDiagnostic(posts: Post[], examples: Example[], lambda: number, thr
 export function buildModel(log: (line: string) => void = () => {}, diagnostic = false): ModelFile {
   const posts = loadTrainingPosts()
   const examples = toExamples(posts)
-  let best = { lambda: LAMBDAS[0] as number, loss: Infinity, probs: [] as number[][] }
+  let best = { lambda: LAMBDAS[0] as number, loss: Infinity, probs: [] as number[][], folds: [] as Trained[] }
   for (const lambda of LAMBDAS) {
-    const probs = crossValidate(examples, lambda)
-    const loss = logLoss(examples, probs)
+    const cv = crossValidate(examples, lambda)
+    const loss = logLoss(examples, cv.probs)
     log(`  lambda ${lambda}: out-of-fold log loss ${loss.toFixed(4)}`)
-    if (loss < best.loss) best = { lambda, loss, probs }
+    if (loss < best.loss) best = { lambda, loss, ...cv }
   }
   const choices = LABEL_VALUES.map((_l, i) => chooseThreshold(examples, best.probs, i))
   LABEL_VALUES.forEach((l, i) => {
     const c = choices[i] as Choice
     log(`  ${l.padEnd(16)} threshold ${c.threshold.toFixed(2)}  out-of-fold P ${c.precision.toFixed(2)} R ${c.recall.toFixed(2)}`)
   })
-  if (diagnostic) gatedDiagnostic(posts, examples, best.lambda, choices.map((c) => c.threshold), log)
+  const thresholds = choices.map((c) => c.threshold)
+  const unlabelledPosts = posts.filter((p) => p.labels.length === 0).length
+  const aloneGiven = aloneOutOfFold(posts, examples, best.folds, thresholds)
+  const alone = LABEL_VALUES.map((l) => {
+    const curve = aloneCurve(posts, aloneGiven, l)
+    const c = chooseAlone(curve, unlabelledPosts)
+    log(`  ${l.padEnd(16)} alone ${c.threshold === null ? 'never' : c.threshold.toFixed(2)}  out of fold (given/right/unlabelled): ${curve.map((x) => `${x.threshold} ${x.given}/${x.right}/${x.unlabelled}`).join('  ')}`)
+    return c
+  })
+  if (diagnostic) gatedDiagnostic(posts, examples, best.lambda, thresholds, log)
   const model = train(examples, best.lambda)
   const weights = compact(model)
   const counts: Record<string, number> = {}
@@ -310,7 +441,7 @@ export function buildModel(log: (line: string) => void = () => {}, diagnostic = 
     format: 1,
     training: {
       script: 'scripts/train-labeler.ts',
-      sources: ['labeler-dev-set.jsonl (train split)', 'fixtures/paraphrases.jsonl', 'fixtures/generalise.jsonl', 'fixtures/model-train.jsonl'],
+      sources: SOURCES.map((src) => ('split' in src ? `labeler-dev-set.jsonl (${src.split} split)` : relative(resolve(repoRoot, 'labeler/classify'), src.path))),
       posts: posts.length,
       unlabelled: posts.filter((p) => p.labels.length === 0).length,
       positives: counts,
@@ -322,10 +453,20 @@ export function buildModel(log: (line: string) => void = () => {}, diagnostic = 
       crossValidation: Object.fromEntries(
         LABEL_VALUES.map((l, i) => [l, { precision: round((choices[i] as Choice).precision, 3), recall: round((choices[i] as Choice).recall, 3) }]),
       ),
+      alonePrecisionGoal: ALONE_PRECISION,
+      aloneMinGiven: ALONE_MIN_GIVEN,
+      aloneMaxUnlabelled: ALONE_UNLABELLED,
+      aloneCrossValidation: Object.fromEntries(
+        LABEL_VALUES.map((l, i) => {
+          const c = alone[i] as AloneChoice
+          return [l, { given: c.given, right: c.right, unlabelled: c.unlabelled }]
+        }),
+      ),
     },
     labels: [...LABEL_VALUES],
     bias: model.bias.map((b) => round(b, 3)),
-    thresholds: choices.map((c) => c.threshold),
+    thresholds,
+    alone: alone.map((c) => c.threshold),
     weights,
   }
 }
@@ -333,7 +474,7 @@ export function buildModel(log: (line: string) => void = () => {}, diagnostic = 
 export function serialiseModel(m: ModelFile): string {
   // one feature a line keeps diffs readable
   const lines = Object.entries(m.weights).map(([k, w]) => `    ${JSON.stringify(k)}: ${JSON.stringify(w)}`)
-  const head = JSON.stringify({ format: m.format, training: m.training, labels: m.labels, bias: m.bias, thresholds: m.thresholds }, null, 2)
+  const head = JSON.stringify({ format: m.format, training: m.training, labels: m.labels, bias: m.bias, thresholds: m.thresholds, ...(m.alone ? { alone: m.alone } : {}) }, null, 2)
   return `${head.slice(0, -2)},\n  "weights": {\n${lines.join(',\n')}\n  }\n}\n`
 }
 

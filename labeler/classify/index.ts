@@ -23,7 +23,7 @@
 
 import { createHash } from 'node:crypto'
 import { CueLayer } from './cooc.ts'
-import { extractFeatures, LabelModel, modelWordsReason } from './model.ts'
+import { extractFeatures, type Feature, LabelModel, modelWordsReason } from './model.ts'
 import { SharedLiterals } from './prefilter.ts'
 import { detectLang, type Lang, type LangGuess } from './lang.ts'
 import { BOUNDARY, normalise, type NormalisedDoc } from './normalize.ts'
@@ -78,8 +78,10 @@ export interface Classification {
   lang: Lang
   /** labels that had some evidence but were not given, with their reasons (for audits and tuning) */
   suppressed: LabelDecision[]
-  /** labels the learned layer suggests for a person to review, not given: the model is sure and a cue
-   *  of the label agrees, but the rest of the post alone does not reach the label's threshold */
+  /** labels the learned layer puts to a person to review: those it suggests but does not give (the
+   *  model is sure and a cue of the label agrees, but the rest of the post alone does not reach the
+   *  label's threshold; reasons start with "model:"), and those it gave on its own, with no rule or cue
+   *  of the label agreeing (also in `labels`; reasons start with "model-alone:") */
   review?: LabelDecision[]
 }
 
@@ -287,7 +289,25 @@ export class Classifier {
       if (matches.length > 0) ruleMatches.push({ set, matches })
     }
     const cueMatches = this.#cues.match(view, dutchStems ? 'nl' : lang, stems)
-    if (ruleMatches.length === 0 && cueMatches.length === 0) return { labels: [], lang, suppressed: [] }
+    // the learned layer's view of the post (text normalised without the rules' vocabulary, as in
+    // training, so a rule change does not shift it; the vocabulary only splits hashtags: without any,
+    // the classifier's own doc is the same), worked out once and only when it is needed
+    let learned: { plain: NormalisedDoc; features: Feature[] } | undefined
+    const learnedView = () => {
+      if (learned === undefined) {
+        const plain = doc.tags.size === 0 ? doc : normalise(input)
+        learned = { plain, features: extractFeatures(plain) }
+      }
+      return learned
+    }
+    if (ruleMatches.length === 0 && cueMatches.length === 0) {
+      // no rule or cue matched: only the learned layer on its own can give a label (it knows Dutch and
+      // English only), so the context is worked out only for a post it scores at an alone threshold
+      const model = this.#model
+      if (model === undefined || model.alone.size === 0 || lang === 'other') return { labels: [], lang, suppressed: [] }
+      const { features } = learnedView()
+      if (!model.reachesAlone(features)) return { labels: [], lang, suppressed: [] }
+    }
 
     // context: which tokens are inside idioms, which post-level modifiers apply, first person
     const idioms: { start: number; end: number; name: string; labels?: LabelValue[] }[] = []
@@ -427,11 +447,17 @@ export class Classifier {
       }
     }
 
-    if (this.#model !== undefined && askModel.length > 0) {
-      // the model's features come from the text normalised without the rules' vocabulary (as in
-      // training), so a rule change does not shift them
-      // (the vocabulary only splits hashtags: without any, the classifier's own doc is the same)
-      const plain = doc.tags.size === 0 ? doc : normalise(input)
+    const model = this.#model
+    // the labels the learned layer may give on its own: in a Dutch or English post, where no rule or cue
+    // of the label matched (not even one that negation or an idiom discarded: where one did, the
+    // gated layer above decides, with its check on the words outside the cue), and no modifier lowers
+    // the label
+    const askAlone =
+      model === undefined || lang === 'other'
+        ? []
+        : [...model.alone.keys()].filter((val) => !tallies.has(val) && !singleCues.has(val) && !this.#lowered(val, post, firstPerson))
+    if (model !== undefined && (askModel.length > 0 || askAlone.length > 0)) {
+      const { plain, features } = learnedView()
       // the words the label's rules and cues matched: the model must also lean to the label without them
       const cueWords = new Map<LabelValue, Set<string>>()
       for (const val of askModel) {
@@ -441,25 +467,62 @@ export class Classifier {
         }
         cueWords.set(val, words)
       }
-      const scores = this.#model.score(plain, extractFeatures(plain), askModel, cueWords)
+      const scores = model.score(plain, features, [...new Set([...askModel, ...askAlone])], cueWords)
       for (const [val, s] of scores) {
-        const min = this.#model.thresholds.get(val)
-        if (min === undefined || s.probability < min || s.independent < MODEL_INDEPENDENT || s.words.length === 0) continue
-        const agreeing = [...(tallies.get(val)?.ruleIds ?? []), ...(singleCues.get(val)?.ids ?? [])]
-        const reasons = [`model:${val}`, modelWordsReason(s.words), ...new Set(agreeing)]
-        if (s.independent < min) {
+        if (s.words.length === 0) continue
+        const min = model.thresholds.get(val)
+        if (askModel.includes(val)) {
+          if (min === undefined || s.probability < min || s.independent < MODEL_INDEPENDENT) continue
+          const agreeing = [...(tallies.get(val)?.ruleIds ?? []), ...(singleCues.get(val)?.ids ?? [])]
+          const reasons = [`model:${val}`, modelWordsReason(s.words), ...new Set(agreeing)]
+          if (s.independent >= min) {
+            const i = suppressed.findIndex((d) => d.val === val)
+            if (i >= 0) suppressed.splice(i, 1)
+            labels.push({ val, score: round(s.probability), reasons })
+            continue
+          }
           // the rest of the post leans to the label, but not as far as the threshold: a suggestion
-          // for a person, not a label
-          review.push({ val, score: round(s.probability), reasons })
+          // for a person, not a label; unless the layer is sure enough to give the label on its own
+          const sure = model.alone.get(val)
+          if (sure === undefined || s.probability < sure || lang === 'other' || s.words.some((w) => this.#wordVetoed(doc, w, val, idioms))) {
+            review.push({ val, score: round(s.probability), reasons })
+            continue
+          }
+          const decision: LabelDecision = { val, score: round(s.probability), reasons: [`model-alone:${val}`, ...reasons.slice(1)] }
+          const i = suppressed.findIndex((d) => d.val === val)
+          if (i >= 0) suppressed.splice(i, 1)
+          labels.push(decision)
+          review.push(decision)
           continue
         }
-        const i = suppressed.findIndex((d) => d.val === val)
-        if (i >= 0) suppressed.splice(i, 1)
-        labels.push({ val, score: round(s.probability), reasons })
+        // on its own: sure enough (the label's alone threshold), none of the words that drove it negated
+        // or inside an idiom
+        const alone = model.alone.get(val)
+        if (alone === undefined || s.probability < alone) continue
+        if (s.words.some((w) => this.#wordVetoed(doc, w, val, idioms))) continue
+        // and never on one word: without the word that added most, the rest of the post still leans to
+        // the label (as the gated layer asks of the words outside the cues)
+        const rest = model.score(plain, features, [val], new Map([[val, new Set([s.words[0] as string])]])).get(val)
+        if (rest === undefined || rest.independent < MODEL_INDEPENDENT) continue
+        const decision: LabelDecision = { val, score: round(s.probability), reasons: [`model-alone:${val}`, modelWordsReason(s.words)] }
+        labels.push(decision)
+        // no rule a person wrote agrees: the label is given and also put to a person to confirm
+        review.push(decision)
       }
       labels.sort((a, b) => LABEL_VALUES.indexOf(a.val) - LABEL_VALUES.indexOf(b.val))
     }
     return review.length > 0 ? { labels, lang, suppressed, review } : { labels, lang, suppressed }
+  }
+
+  /** Whether a word the learned layer named is negated or inside an idiom of `val`, wherever it occurs
+   *  in the post ("ik wil niet meer mager zijn", "ik ga dood van het lachen"). */
+  #wordVetoed(doc: NormalisedDoc, word: string, val: LabelValue, idioms: readonly { start: number; end: number; labels?: LabelValue[] }[]): boolean {
+    for (let i = 0; i < doc.tokens.length; i++) {
+      if (doc.tokens[i] !== word) continue
+      if (this.#negated(doc, i, val === 'pro-ed')) return true
+      if (idioms.some((d) => i >= d.start && i < d.end && (d.labels === undefined || d.labels.includes(val)))) return true
+    }
+    return false
   }
 
   /** Whether a post-level modifier lowers `val` (as in the decision loop). */

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { describe, expect, test } from 'vitest'
-import { buildModel, loadTrainingPosts, serialiseModel } from '../../scripts/train-labeler.ts'
+import { buildModel, loadTrainingPosts, serialiseModel, textKey } from '../../scripts/train-labeler.ts'
 import { Classifier } from './index.ts'
 import { extractFeatures, LabelModel, MODEL_PATH, modelReasonText, type ModelFile } from './model.ts'
 import { normalise } from './normalize.ts'
@@ -18,21 +18,31 @@ describe('the learned layer: training', () => {
 
   test('it is trained on the train split and the hand-written fixtures only, never held-out data', () => {
     const posts = loadTrainingPosts()
-    const dev = readFileSync(new URL('../../../shared/labeler-dev-set.jsonl', import.meta.url), 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as { id: string; split: string })
+    const jsonl = (url: URL) =>
+      readFileSync(url, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { id: string; text: string; split?: string })
+    const dev = jsonl(new URL('../../../shared/labeler-dev-set.jsonl', import.meta.url))
     const trainIds = new Set(dev.filter((p) => p.split === 'train').map((p) => p.id))
-    for (const p of posts) expect(trainIds.has(p.id) || /^(?:para|gen|mt)-\d+$/.test(p.id), p.id).toBe(true)
-    const blind = readFileSync(new URL('./fixtures/paraphrases-blind.jsonl', import.meta.url), 'utf8')
-    const independent = readFileSync(new URL('../../test-data/independent-posts.jsonl', import.meta.url), 'utf8')
-    const heldOutTexts = new Set(
-      [...blind.trim().split('\n'), ...independent.trim().split('\n')].map((l) => (JSON.parse(l) as { text: string }).text),
-    )
+    // the dev fixtures' and training files' ids; held-out ids (s4h-, s7b-, s10b-, blind-, …) are not of this form
+    for (const p of posts) expect(trainIds.has(p.id) || /^(?:para|gen|mt|s\d+d|s\d+(?:po|sh|pe|ob|ev|shnl|shen|nrnl|nren)|nlsh-d)-\d+$/.test(p.id), p.id).toBe(true)
+    // no training text is (nearly) a held-out text: the dev set's test split, every blind fixture, test-data/
+    const key = textKey
+    const fixtures = new URL('./fixtures/', import.meta.url)
+    const heldOut = [
+      ...dev.filter((p) => p.split === 'test'),
+      ...readdirSync(fixtures)
+        .filter((f) => f.includes('blind'))
+        .flatMap((f) => jsonl(new URL(f, fixtures))),
+      ...jsonl(new URL('../../test-data/independent-posts.jsonl', import.meta.url)),
+    ]
+    expect(heldOut.length).toBeGreaterThan(1_000)
+    const heldOutTexts = new Set(heldOut.map((p) => key(p.text)))
     // the taxonomy's own examples ("starving, pizza time") may appear anywhere
-    const taxonomy = readFileSync(new URL('../../../shared/LABELS.md', import.meta.url), 'utf8')
-    const quoted = (t: string) => taxonomy.includes(t.replace(/[^\p{L}\p{N}]+$/u, ''))
-    for (const p of posts) expect(heldOutTexts.has(p.text) && !quoted(p.text), p.id).toBe(false)
+    const taxonomy = readFileSync(new URL('../../../shared/LABELS.md', import.meta.url), 'utf8').toLowerCase()
+    const quoted = (t: string) => taxonomy.includes(t.toLowerCase().replace(/[^\p{L}\p{N}]+$/u, ''))
+    for (const p of posts) expect(heldOutTexts.has(key(p.text)) && !quoted(p.text), p.id).toBe(false)
   })
 
   test('the model file loads, names every label and has a threshold per label', () => {
@@ -127,6 +137,65 @@ describe('the learned layer: decisions and reasons', () => {
     expect(r.review?.map((d) => d.val)).toEqual(['self-harm'])
     expect(r.review?.[0]?.reasons[0]).toBe('model:self-harm')
     expect(c.classify({ text: 'straks boodschappen doen', langs: ['nl'] }).review).toBeUndefined()
+  })
+
+  // a synthetic model that may label self-harm on its own, driven by one word
+  const lone: ModelFile = { ...eager, bias: LABEL_VALUES.map((l) => (l === 'self-harm' ? 8 : -8)), alone: LABEL_VALUES.map((l) => (l === 'self-harm' ? 0.9 : null)), weights: { 'w:straks': [0, 0, 0, 0, 0, 1], 'w:dood': [0, 0, 0, 0, 0, 1] } }
+  const alone = Classifier.load(undefined, { model: new LabelModel(lone) })
+
+  test('alone: a label with no rule or cue of it, named as the layer\'s own, and also put to a person', () => {
+    expect(labels(gated, 'straks boodschappen doen en dan koken', ['nl'])).toEqual([])
+    const r = alone.classify({ text: 'straks boodschappen doen en dan koken', langs: ['nl'] })
+    expect(r.labels.map((d) => d.val)).toEqual(['self-harm'])
+    expect(r.labels[0]?.reasons).toEqual(['model-alone:self-harm', 'model-words:straks'])
+    expect(r.review).toEqual(r.labels)
+    // only labels with an alone threshold: the model's other labels never come alone
+    expect(r.labels.some((d) => d.val !== 'self-harm')).toBe(false)
+  })
+
+  test('alone: a cue agreeing and the rest of the post leaning, but not enough for the gate: labelled when the layer is sure enough', () => {
+    const leaning: ModelFile = { ...eager, bias: LABEL_VALUES.map((l) => (l === 'self-harm' ? 0 : -8)), weights: { 'w:krassen': [0, 0, 0, 0, 0, 9], 'w:straks': [0, 0, 0, 0, 0, 1] } }
+    const post = { text: 'krassen, straks weer', langs: ['nl'] }
+    // without an alone threshold: a suggestion (as above)
+    expect(Classifier.load(undefined, { model: new LabelModel(leaning) }).classify(post).labels).toEqual([])
+    // with one the probability reaches: the label, named as the layer's own, with the agreeing cue, and put to a person
+    const sure = Classifier.load(undefined, { model: new LabelModel({ ...leaning, alone: LABEL_VALUES.map((l) => (l === 'self-harm' ? 0.8 : null)) }) })
+    const r = sure.classify(post)
+    expect(r.labels.map((d) => d.val)).toEqual(['self-harm'])
+    expect(r.labels[0]?.reasons.slice(0, 2)).toEqual(['model-alone:self-harm', 'model-words:krassen|straks'])
+    expect(r.labels[0]?.reasons.some((x) => x.startsWith('sh.'))).toBe(true)
+    expect(r.review).toEqual(r.labels)
+    // one it does not reach: still only a suggestion
+    const unsure = Classifier.load(undefined, { model: new LabelModel({ ...leaning, alone: LABEL_VALUES.map((l) => (l === 'self-harm' ? 0.99 : null)) }) })
+    expect(unsure.classify(post).labels).toEqual([])
+    expect(unsure.classify(post).review?.[0]?.reasons[0]).toBe('model:self-harm')
+  })
+
+  test('alone: never without a word that drove the score, a negated word, a lowering modifier or an idiom', () => {
+    // no word of the model in the post: nothing to name, no label
+    expect(labels(alone, 'boodschappen doen en dan koken', ['nl'])).toEqual([])
+    // the word that drove it negated
+    expect(labels(alone, 'ik ga niet straks boodschappen doen', ['nl'])).toEqual([])
+    // recovery, news, a joke
+    expect(labels(alone, 'een jaar geleden was het zwaar, nu herstel en therapie 💛 straks weer lopen', ['nl'])).toEqual([])
+    expect(labels(alone, 'onderzoek: jongeren slapen slecht, straks meer in het journaal', ['nl'])).toEqual([])
+    // a post in another language (the layer knows Dutch and English only)
+    expect(labels(alone, 'straks gehe ich mit dem Hund spazieren, und dann kochen wir zusammen', ['de'])).toEqual([])
+    // an idiom of the label around the word ("ik ga dood van het lachen")
+    expect(labels(alone, 'ik ga dood van het lachen om die video', ['nl'])).toEqual([])
+  })
+
+  test('alone: a file without alone thresholds, or an alone threshold out of range', () => {
+    expect(new LabelModel(eager).alone.size).toBe(0)
+    expect(new LabelModel(lone).alone).toEqual(new Map([['self-harm', 0.9]]))
+    expect(() => new LabelModel({ ...lone, alone: LABEL_VALUES.map(() => 0.4) })).toThrow(/alone threshold of pro-ed must be above 0.5/)
+  })
+
+  test('alone: the shipped model may give some labels on its own, at a threshold no lower than the gated one', () => {
+    const m = LabelModel.load() as LabelModel
+    for (const [l, t] of m.alone) expect(t, l).toBeGreaterThanOrEqual(m.thresholds.get(l) as number)
+    expect(modelReasonText('model-alone:self-harm', 'nl')).toMatch(/dit label zelf gaf: de regels en signaalwoorden van dit label waren niet genoeg of kwamen niet voor.*moderator/)
+    expect(modelReasonText('model-alone:self-harm', 'en')).toMatch(/gave this label itself: the rules and cue words of this label were not enough or did not occur.*moderator/)
   })
 
   test('another rule directory runs without the model unless one is given', () => {

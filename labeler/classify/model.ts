@@ -32,6 +32,9 @@ export interface ModelFile {
   bias: number[]
   /** per label: the probability from which the layer may give the label (with a lexical cue) */
   thresholds: number[]
+  /** per label: the probability from which the layer may give the label on its own, with no rule or cue
+   *  of the label in the post (null: never); absent in older files (never) */
+  alone?: (number | null)[]
   /** feature → one weight per label (in `labels` order) */
   weights: Record<string, number[]>
 }
@@ -128,13 +131,15 @@ export interface ModelScore {
   /** the probability from the words outside the lexical cues' matches only (see `score`) */
   independent: number
   /** the content words (surface tokens) that added most to the score, strongest first; only filled
-   *  when the probability reaches the label's threshold */
+   *  when the probability reaches the label's threshold or its alone threshold */
   words: string[]
 }
 
 export class LabelModel {
   readonly labels: readonly LabelValue[]
   readonly thresholds: ReadonlyMap<LabelValue, number>
+  /** the labels the layer may give on its own, each with its probability threshold */
+  readonly alone: ReadonlyMap<LabelValue, number>
   /** a short hash of the model file (part of the classifier's rulesVersion) */
   readonly version: string
   readonly #bias: number[]
@@ -153,6 +158,14 @@ export class LabelModel {
     this.#bias = file.bias
     this.#index = new Map(file.labels.map((l, i) => [l, i]))
     this.thresholds = new Map(file.labels.map((l, i) => [l, file.thresholds[i] as number]))
+    const alone = new Map<LabelValue, number>()
+    file.labels.forEach((l, i) => {
+      const t = file.alone?.[i]
+      if (t === null || t === undefined) return
+      if (!(t > 0.5 && t <= 1)) throw new Error(`labeler model: the alone threshold of ${l} must be above 0.5 and at most 1, got ${t}`)
+      alone.set(l, t)
+    })
+    this.alone = alone
     const entries = Object.entries(file.weights)
     const width = file.labels.length
     this.#rows = new Map(entries.map(([k], row) => [k, row]))
@@ -211,10 +224,28 @@ export class LabelModel {
       const label = this.labels[i] as LabelValue
       const probability = sigmoid(z[j] as number)
       // the words only for a score that can give the label (a second pass over the features)
-      const words = probability >= (this.thresholds.get(label) ?? 1) ? this.#topWords(doc, features, i, scale) : []
+      const words = probability >= Math.min(this.thresholds.get(label) ?? 1, this.alone.get(label) ?? 1) ? this.#topWords(doc, features, i, scale) : []
       out.set(label, { probability, independent: sigmoid(zi[j] as number), words })
     }
     return out
+  }
+
+  /** Whether the post reaches the alone threshold of any label (the check for a post that no rule or
+   *  cue matched: only such a post is scored further). */
+  reachesAlone(features: readonly Feature[]): boolean {
+    if (this.alone.size === 0 || features.length === 0) return false
+    const scale = 1 / Math.sqrt(features.length)
+    const width = this.labels.length
+    const weights = this.#weights
+    const z = Float64Array.from(this.#bias)
+    for (const f of features) {
+      const row = this.#rows.get(f.key)
+      if (row === undefined) continue
+      const o = row * width
+      for (let l = 0; l < width; l++) z[l] = (z[l] as number) + (weights[o + l] as number) * scale
+    }
+    for (const [label, t] of this.alone) if (sigmoid(z[this.#index.get(label) as number] as number) >= t) return true
+    return false
   }
 
   /** The content words that added most to label `i`'s score, strongest first (at most three). */
@@ -245,7 +276,8 @@ export function modelWordsReason(words: readonly string[]): string {
 
 /**
  * Plain-language text for the model's reasons, in Dutch or English; undefined for other reasons.
- * `model:<label>` says that the learned layer gave the label, `model-words:a|b|c` names its words.
+ * `model:<label>` says that the learned layer gave the label with a rule or cue of it, `model-alone:<label>`
+ * that it gave the label on its own, `model-words:a|b|c` names its words.
  */
 export function modelReasonText(reason: string, lang: 'nl' | 'en'): string | undefined {
   if (reason.startsWith('model-words:')) {
@@ -256,6 +288,12 @@ export function modelReasonText(reason: string, lang: 'nl' | 'en'): string | und
       .map((w) => `"${w}"`)
     const list = words.length <= 1 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} ${lang === 'nl' ? 'en' : 'and'} ${words.at(-1)}`
     return lang === 'nl' ? `Vooral deze woorden wezen op dit label: ${list}.` : `These words pointed most to this label: ${list}.`
+  }
+  if (reason.startsWith('model-alone:')) {
+    const label = reason.slice('model-alone:'.length)
+    return lang === 'nl'
+      ? `Het getrainde taalmodel (geleerd uit gelabelde voorbeeldberichten) vond dit bericht zo sterk lijken op "${label}" dat het dit label zelf gaf: de regels en signaalwoorden van dit label waren niet genoeg of kwamen niet voor. Zo'n label legt de labeler ook aan een moderator voor.`
+      : `The trained language model (learned from labelled example posts) found this post so similar to "${label}" that it gave this label itself: the rules and cue words of this label were not enough or did not occur. The labeler also puts such a label to a moderator.`
   }
   if (reason.startsWith('model:')) {
     const label = reason.slice('model:'.length)

@@ -5,6 +5,8 @@ import { afterEach, beforeAll, describe, expect, test } from 'vitest'
 import type { CommitEvent, RepoOp } from '../../shared/firehose/events.ts'
 import { subsystemLogger } from '../../shared/logger.ts'
 import { Classifier } from '../classify/index.ts'
+import { LabelModel, type ModelFile } from '../classify/model.ts'
+import { LABEL_VALUES } from '../classify/rules.ts'
 import { AutoLabeler } from '../labels/auto-labeler.ts'
 import { LabelStore } from '../labels/store.ts'
 import { CLASSIFIER_REASON_TYPE, CLASSIFIER_TOOL, fileReviewSuggestions, Moderation, reviewReason } from './index.ts'
@@ -83,6 +85,29 @@ describe('review suggestions → review queue', () => {
     expect(await auto.getCursor()).toBe(seq)
   })
 
+  test('a label the learned layer gives on its own is given, and filed for a moderator to confirm', async () => {
+    // a synthetic model that gives self-harm on its own from one word (no rule or cue has it)
+    const lone: ModelFile = {
+      format: 1,
+      training: {},
+      labels: [...LABEL_VALUES],
+      bias: LABEL_VALUES.map((l) => (l === 'self-harm' ? 8 : -8)),
+      thresholds: LABEL_VALUES.map(() => 0.6),
+      alone: LABEL_VALUES.map((l) => (l === 'self-harm' ? 0.9 : null)),
+      weights: { 'w:straks': [0, 0, 0, 0, 0, 1] },
+    }
+    const { store, moderation } = await open()
+    const auto = new AutoLabeler({ store, classifier: Classifier.load(undefined, { model: new LabelModel(lone) }), langs: [], logger: subsystemLogger('test') })
+    await auto.handleBatch([commit(post('a1', CID1, 'straks boodschappen doen en dan koken', ['nl']))], seq)
+    const labels = await store.currentLabels(uri('a1'))
+    expect(labels.map((l) => l.val)).toEqual(['self-harm'])
+    const { reports } = await moderation.reports.list({ status: 'open', limit: 10 })
+    expect(reports).toHaveLength(1)
+    expect(reports[0]?.subject).toEqual({ $type: 'com.atproto.repo.strongRef', uri: uri('a1'), cid: CID1 })
+    expect(reports[0]?.modTool).toBe(CLASSIFIER_TOOL)
+    expect(reports[0]?.reason).toBe('classifier labelled on its learned layer alone, please confirm: self-harm 1.00 (model-alone:self-harm, model-words:straks)')
+  })
+
   test('one open classifier report per post: an edit or a replay does not file a second one', async () => {
     const { moderation, auto } = await open()
     await auto.handleBatch([commit(post('r2', CID1, reviewText.text, reviewText.langs))], seq)
@@ -109,6 +134,18 @@ describe('review suggestions → review queue', () => {
     await moderation.reports.resolve(first?.id as number, { resolution: 'dismissed', comment: 'not about self-harm', moderator: 'mod1' })
     expect(await store.write(async (trx) => await fileReviewSuggestions(trx, SRC, [suggestion], 2_000))).toBe(1)
     expect((await moderation.reports.list({ status: 'open', limit: 10 })).reports).toHaveLength(1)
+  })
+
+  test('a label the learned layer gave on its own asks a person to confirm it', () => {
+    expect(reviewReason([{ val: 'self-harm', score: 0.97, reasons: ['model-alone:self-harm', 'model-words:brug|morgen'] }])).toBe(
+      'classifier labelled on its learned layer alone, please confirm: self-harm 0.97 (model-alone:self-harm, model-words:brug|morgen)',
+    )
+    expect(
+      reviewReason([
+        { val: 'pro-ed', score: 0.8, reasons: ['model:pro-ed', 'model-words:honger'] },
+        { val: 'self-harm', score: 0.97, reasons: ['model-alone:self-harm', 'model-words:brug'] },
+      ]),
+    ).toBe('classifier labelled on its learned layer alone, please confirm: self-harm 0.97 (model-alone:self-harm, model-words:brug); not labelled: pro-ed 0.80 (model:pro-ed, model-words:honger)')
   })
 
   test('a long reason is cut to fit the report', () => {

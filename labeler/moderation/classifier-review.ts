@@ -4,7 +4,9 @@ import { openReports } from './reports.ts'
 
 // The learned layer's review suggestions (Classification.review: the model is fairly sure and a cue of
 // the label agrees, but the rest of the post alone does not reach the label's threshold) are not
-// labels: they go to the moderators' review queue as a report, so a person decides. Such a report is
+// labels: they go to the moderators' review queue as a report, so a person decides. A label the layer
+// gave on its own, with no rule or cue of the label in the post, is given and also goes to the queue
+// as such a report, so a person confirms it or negates it. Such a report is
 // made by the labeler itself (`reportedBy` is its DID, `modTool` is CLASSIFIER_TOOL) and its reason
 // names each suggested label with the model's probability and the reasons (rule ids, model words).
 
@@ -21,10 +23,18 @@ export interface ReviewSuggestion {
 
 const MAX_REASON = 1_900
 
-/** The report's reason: "classifier suggests review (not labelled): self-harm 0.83 (model:self-harm, …); …". */
+/** The report's reason. Suggestions only: "classifier suggests review (not labelled): self-harm 0.83
+ *  (model:self-harm, …); …". When the learned layer gave a label on its own (reasons start with
+ *  "model-alone:"): "classifier labelled on its learned layer alone, please confirm: self-harm 0.97
+ *  (model-alone:self-harm, …)", and a suggestion in the same post follows as "; not labelled: …". */
 export function reviewReason(labels: ReviewSuggestion['labels']): string {
-  const parts = labels.map((l) => `${l.val} ${l.score.toFixed(2)} (${l.reasons.join(', ')})`)
-  const text = `classifier suggests review (not labelled): ${parts.join('; ')}`
+  const part = (l: ReviewSuggestion['labels'][number]) => `${l.val} ${l.score.toFixed(2)} (${l.reasons.join(', ')})`
+  const given = labels.filter((l) => l.reasons[0]?.startsWith('model-alone:') === true)
+  const suggested = labels.filter((l) => !given.includes(l))
+  const text =
+    given.length === 0
+      ? `classifier suggests review (not labelled): ${suggested.map(part).join('; ')}`
+      : `classifier labelled on its learned layer alone, please confirm: ${given.map(part).join('; ')}${suggested.length > 0 ? `; not labelled: ${suggested.map(part).join('; ')}` : ''}`
   return text.length <= MAX_REASON ? text : `${text.slice(0, MAX_REASON - 1)}…`
 }
 

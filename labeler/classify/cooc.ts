@@ -116,6 +116,13 @@ export class CueLayer {
     return out
   }
 
+  /** The labels any of whose cues matched, before idioms, negation or vetoes discard any. */
+  labelsMatched(matches: CueMatches): Set<LabelValue> {
+    const out = new Set<LabelValue>()
+    for (const { set, matches: list } of matches) for (const m of list) out.add(set.labels[m.owner] as LabelValue)
+    return out
+  }
+
   /**
    * The combos that fire in a post, per label.
    * @param matches the post's cue matches (`match`)

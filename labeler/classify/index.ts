@@ -23,7 +23,7 @@
 
 import { createHash } from 'node:crypto'
 import { CueLayer } from './cooc.ts'
-import { extractFeatures, type Feature, LabelModel, modelWordsReason } from './model.ts'
+import { extractFeatures, LabelModel, modelWordsReason } from './model.ts'
 import { SharedLiterals } from './prefilter.ts'
 import { detectLang, type Lang, type LangGuess } from './lang.ts'
 import { BOUNDARY, normalise, type NormalisedDoc } from './normalize.ts'
@@ -291,12 +291,12 @@ export class Classifier {
     const cueMatches = this.#cues.match(view, dutchStems ? 'nl' : lang, stems)
     // the learned layer's view of the post (text normalised without the rules' vocabulary, as in
     // training, so a rule change does not shift it; the vocabulary only splits hashtags: without any,
-    // the classifier's own doc is the same), worked out once and only when it is needed
-    let learned: { plain: NormalisedDoc; features: Feature[] } | undefined
-    const learnedView = () => {
+    // the classifier's own doc is the same) and its probabilities, worked out once and only when needed
+    let learned: { plain: NormalisedDoc; probabilities: Float64Array } | undefined
+    const learnedView = (model: LabelModel) => {
       if (learned === undefined) {
         const plain = doc.tags.size === 0 ? doc : normalise(input)
-        learned = { plain, features: extractFeatures(plain) }
+        learned = { plain, probabilities: model.probabilities(plain) }
       }
       return learned
     }
@@ -305,8 +305,7 @@ export class Classifier {
       // English only), so the context is worked out only for a post it scores at an alone threshold
       const model = this.#model
       if (model === undefined || model.alone.size === 0 || lang === 'other') return { labels: [], lang, suppressed: [] }
-      const { features } = learnedView()
-      if (!model.reachesAlone(features)) return { labels: [], lang, suppressed: [] }
+      if (!model.reachesAlone(learnedView(model).probabilities)) return { labels: [], lang, suppressed: [] }
     }
 
     // context: which tokens are inside idioms, which post-level modifiers apply, first person
@@ -449,25 +448,32 @@ export class Classifier {
 
     const model = this.#model
     // the labels the learned layer may give on its own: in a Dutch or English post, where no rule or cue
-    // of the label matched (not even one that negation or an idiom discarded: where one did, the
-    // gated layer above decides, with its check on the words outside the cue), and no modifier lowers
-    // the label
+    // of the label matched (not even one that negation, an idiom or a veto discarded: where one
+    // counted, the gated layer above decides, with its check on the words outside the cue), and no
+    // modifier lowers the label
+    const cueLabels = model === undefined || model.alone.size === 0 ? undefined : this.#cues.labelsMatched(cueMatches)
     const askAlone =
       model === undefined || lang === 'other'
         ? []
-        : [...model.alone.keys()].filter((val) => !tallies.has(val) && !singleCues.has(val) && !this.#lowered(val, post, firstPerson))
-    if (model !== undefined && (askModel.length > 0 || askAlone.length > 0)) {
-      const { plain, features } = learnedView()
+        : [...model.alone.keys()].filter((val) => !tallies.has(val) && !cueLabels?.has(val) && !this.#lowered(val, post, firstPerson))
+    // only labels whose probability reaches the threshold they are asked at are scored in full (with
+    // the words that drove them and the rest of the post without the cue words)
+    const { plain, probabilities } = model === undefined || (askModel.length === 0 && askAlone.length === 0) ? { plain: doc, probabilities: undefined } : learnedView(model)
+    const reaching = (val: LabelValue, min: number | undefined) => model !== undefined && probabilities !== undefined && min !== undefined && model.probabilityOf(probabilities, val) >= min
+    const scoreModel = askModel.filter((val) => reaching(val, model?.thresholds.get(val)))
+    const scoreAlone = askAlone.filter((val) => reaching(val, model?.alone.get(val)))
+    if (model !== undefined && (scoreModel.length > 0 || scoreAlone.length > 0)) {
+      const features = extractFeatures(plain)
       // the words the label's rules and cues matched: the model must also lean to the label without them
       const cueWords = new Map<LabelValue, Set<string>>()
-      for (const val of askModel) {
+      for (const val of scoreModel) {
         const words = new Set<string>()
         for (const sp of [...(tallies.get(val)?.spans ?? []), ...(singleCues.get(val)?.spans ?? [])]) {
           for (let i = sp.start; i < sp.end; i++) words.add(doc.tokens[i] as string)
         }
         cueWords.set(val, words)
       }
-      const scores = model.score(plain, features, [...new Set([...askModel, ...askAlone])], cueWords)
+      const scores = model.score(plain, features, [...scoreModel, ...scoreAlone], cueWords)
       for (const [val, s] of scores) {
         if (s.words.length === 0) continue
         const min = model.thresholds.get(val)

@@ -79,6 +79,8 @@ interface TokenFeatures {
 
 const tokenCache = new Map<string, TokenFeatures>()
 const TOKEN_CACHE_MAX = 50_000
+/** how many ids of keys that are no model feature `probabilities` keeps before it starts over */
+const MAX_FOREIGN_IDS = 500_000
 
 /** The features of one token on its own (word, Dutch stem, folded English, character 4-grams), and
  *  its shape (kept with them: a regex replace per token of every post asked cost more than the lookup). */
@@ -230,21 +232,132 @@ export class LabelModel {
     return out
   }
 
-  /** Whether the post reaches the alone threshold of any label (the check for a post that no rule or
-   *  cue matched: only such a post is scored further). */
-  reachesAlone(features: readonly Feature[]): boolean {
-    if (this.alone.size === 0 || features.length === 0) return false
-    const scale = 1 / Math.sqrt(features.length)
-    const width = this.labels.length
-    const weights = this.#weights
-    const z = Float64Array.from(this.#bias)
-    for (const f of features) {
-      const row = this.#rows.get(f.key)
-      if (row === undefined) continue
-      const o = row * width
-      for (let l = 0; l < width; l++) z[l] = (z[l] as number) + (weights[o + l] as number) * scale
+  // `probabilities` works on integer ids instead of feature strings: every key it meets gets an id (a
+  // model feature's id is its row; any other key an id after the rows), each token's keys and each
+  // bigram are looked up once and cached as ids, and a post's keys are counted once with a stamp per
+  // id instead of a set of strings. Classification is synchronous, so one post at a time uses these.
+  #ids = new Map<string, number>()
+  #nextId = 0
+  readonly #tokenIds = new Map<string, { ids: Int32Array; shape: string }>()
+  readonly #bigramIds = new Map<string, Map<string, number>>()
+  #bigrams = 0
+  #stamp = new Uint32Array(0)
+  #epoch = 0
+  #rowBuffer = new Int32Array(256)
+
+  #resetIds(): void {
+    this.#ids = new Map(this.#rows)
+    this.#nextId = this.#rows.size
+    this.#tokenIds.clear()
+    this.#bigramIds.clear()
+    this.#bigrams = 0
+  }
+
+  #id(key: string): number {
+    let id = this.#ids.get(key)
+    if (id === undefined) {
+      id = this.#nextId++
+      this.#ids.set(key, id)
     }
-    for (const [label, t] of this.alone) if (sigmoid(z[this.#index.get(label) as number] as number) >= t) return true
+    return id
+  }
+
+  /**
+   * Every label's probability for a post, the cheap way: the same features and arithmetic as `score`
+   * (so the same numbers, bit for bit), without building the features' strings and objects or the
+   * reasons. The classifier looks here first and asks `score` only about labels that reach a threshold.
+   */
+  probabilities(doc: NormalisedDoc): Float64Array {
+    // ids of keys that are no model feature only count a post's distinct features: forget them now and
+    // then, so a long-running labeler does not keep every word it ever saw
+    if (this.#nextId === 0 || this.#nextId - this.#rows.size > MAX_FOREIGN_IDS || this.#tokenIds.size > TOKEN_CACHE_MAX || this.#bigrams > MAX_FOREIGN_IDS) {
+      this.#resetIds()
+    }
+    if (++this.#epoch === 0xffffffff) {
+      this.#stamp.fill(0)
+      this.#epoch = 1
+    }
+    const epoch = this.#epoch
+    const modelRows = this.#rows.size
+    let rows = this.#rowBuffer
+    let found = 0
+    let distinct = 0
+    const { tokens } = doc
+    let prev: string | undefined
+    for (let i = 0; i < tokens.length; i++) {
+      const t = tokens[i] as string
+      if (t === BOUNDARY) {
+        prev = undefined
+        continue
+      }
+      let tf = this.#tokenIds.get(t)
+      if (tf === undefined) {
+        const { features, shape } = tokenFeatures(t)
+        tf = { ids: Int32Array.from(features, (k) => this.#id(k)), shape }
+        this.#tokenIds.set(t, tf)
+      }
+      const w = tf.shape
+      let bigram = -1
+      if (prev !== undefined) {
+        let next = this.#bigramIds.get(prev)
+        if (next === undefined) {
+          next = new Map()
+          this.#bigramIds.set(prev, next)
+        }
+        bigram = next.get(w) ?? -1
+        if (bigram < 0) {
+          bigram = this.#id(`b:${prev} ${w}`)
+          next.set(w, bigram)
+          this.#bigrams++
+        }
+      }
+      if (this.#stamp.length < this.#nextId) {
+        const grown = new Uint32Array(Math.max(this.#nextId, this.#stamp.length * 2, 1024))
+        grown.set(this.#stamp)
+        this.#stamp = grown
+      }
+      const stamp = this.#stamp
+      const n = tf.ids.length
+      for (let k = 0; k <= n; k++) {
+        const id = k < n ? (tf.ids[k] as number) : bigram
+        if (id < 0 || stamp[id] === epoch) continue
+        stamp[id] = epoch
+        distinct++
+        if (id >= modelRows) continue
+        if (found === rows.length) {
+          const grown = new Int32Array(rows.length * 2)
+          grown.set(rows)
+          rows = this.#rowBuffer = grown
+        }
+        rows[found++] = id
+      }
+      prev = w
+    }
+    const width = this.labels.length
+    const z = Float64Array.from(this.#bias)
+    const scale = distinct === 0 ? 0 : 1 / Math.sqrt(distinct)
+    const weights = this.#weights
+    // in the features' order, as `score` adds them
+    for (let k = 0; k < found; k++) {
+      const o = (rows[k] as number) * width
+      for (let l = 0; l < width; l++) {
+        const c = (weights[o + l] as number) * scale
+        if (c !== 0) z[l] = (z[l] as number) + c
+      }
+    }
+    for (let l = 0; l < width; l++) z[l] = sigmoid(z[l] as number)
+    return z
+  }
+
+  /** The probability of `label` in an array from `probabilities`. */
+  probabilityOf(probabilities: Float64Array, label: LabelValue): number {
+    const i = this.#index.get(label)
+    return i === undefined ? 0 : (probabilities[i] as number)
+  }
+
+  /** Whether a post's probabilities (from `probabilities`) reach the alone threshold of any label. */
+  reachesAlone(probabilities: Float64Array): boolean {
+    for (const [label, t] of this.alone) if (this.probabilityOf(probabilities, label) >= t) return true
     return false
   }
 

@@ -66,7 +66,7 @@ export interface ClassifyInput {
 export interface LabelDecision {
   val: LabelValue
   /** the label's score after modifiers; labels are given from 1 (the threshold). For a label from the
-   *  learned layer (reasons start with "model:"): the model's probability */
+   *  learned layer (reasons start with "model:" or "model-alone:"): the model's probability */
   score: number
   /** the rule ids that counted, then the modifiers applied ("negation:<rule id>", "idiom:<name>",
    *  "recovery", "news", "critique", "help", "joke", "first-person") */
@@ -81,7 +81,8 @@ export interface Classification {
   /** labels the learned layer puts to a person to review: those it suggests but does not give (the
    *  model is sure and a cue of the label agrees, but the rest of the post alone does not reach the
    *  label's threshold; reasons start with "model:"), and those it gave on its own, with no rule or cue
-   *  of the label agreeing (also in `labels`; reasons start with "model-alone:") */
+   *  of the label in the post or with one whose rest of the post was not enough (also in `labels`;
+   *  reasons start with "model-alone:") */
   review?: LabelDecision[]
 }
 

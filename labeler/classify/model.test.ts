@@ -57,6 +57,31 @@ describe('the learned layer: training', () => {
     expect(full.rulesVersion).not.toBe(rulesOnly.rulesVersion)
   })
 
+  test('probabilities: bit for bit what score gives, on odd posts, warm caches and after its caches start over', () => {
+    const m = LabelModel.load() as LabelModel
+    const texts = [
+      '',
+      '   ',
+      '!!! ??? ... ',
+      'a. b. c.',
+      'ik wil niet meer, ik wil niet meer. #proana #thinspo',
+      'skipping dinner again 🙃 1200 kcal, 45kg, 3k steps',
+      'zelfbeschadiging zelfbeschadiging beschadigen beschadigen',
+      'The only thing stopping me is the rain',
+    ]
+    const same = (text: string) => {
+      const doc = normalise({ text })
+      const fast = m.probabilities(doc)
+      const full = m.score(doc, extractFeatures(doc), m.labels)
+      m.labels.forEach((l, i) => expect(Object.is(fast[i], full.get(l)?.probability), `${l}: ${text.slice(0, 40)}`).toBe(true))
+    }
+    for (const t of texts) same(t)
+    for (const t of [...texts].reverse()) same(t)
+    // a huge post of words never seen, more than the caches keep: the posts after it start over
+    same(Array.from({ length: 70_000 }, (_, i) => `zq${i.toString(36)}x`).join(' '))
+    for (const t of texts) same(t)
+  })
+
   test('features: function words are no unigrams, Dutch compounds share character 4-grams', () => {
     const keys = (t: string) => new Set(extractFeatures(normalise({ text: t })).map((f) => f.key))
     const a = keys('de zelfbeschadiging wordt erger')

@@ -5,12 +5,15 @@
 // (never the test split, the blind paraphrases or test-data/), deterministically, into
 // model/labeler-model.json.
 //
-// It never labels a post on its own. The classifier asks it only about a label that the rules did not
-// give, and takes its label only when (1) its probability reaches the label's threshold, chosen by
-// cross-validation on the training data, (2) a rule or a cue of that label also matched in the post
-// (after negation and idioms), and (3) no modifier (recovery, news, critique, help, joke) applies to
-// that label. Every label it gives names the words that drove the score ("model-words:…"), rendered
-// in Dutch and English by `modelReasonText`.
+// The classifier asks it only about a label that the rules did not give, and takes its label when (1)
+// its probability reaches the label's threshold, chosen by cross-validation on the training data, (2)
+// a rule or a cue of that label also matched in the post (after negation and idioms), and (3) no
+// modifier (recovery, news, critique, help, joke) applies to that label. For a label with an alone
+// threshold (`alone`, also chosen out of fold) it may give the label without (2), in a Dutch or English
+// post, when its probability reaches that threshold, no word that drove it is negated or inside an
+// idiom and the rest of the post leans to the label without its strongest word; such a label
+// ("model-alone:…") also goes to a moderator. Every label it gives names the words that drove the
+// score ("model-words:…"), rendered in Dutch and English by `modelReasonText`.
 
 import { createHash } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'

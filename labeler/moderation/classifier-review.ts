@@ -5,7 +5,8 @@ import { openReports } from './reports.ts'
 // The learned layer's review suggestions (Classification.review: the model is fairly sure and a cue of
 // the label agrees, but the rest of the post alone does not reach the label's threshold) are not
 // labels: they go to the moderators' review queue as a report, so a person decides. A label the layer
-// gave on its own, with no rule or cue of the label in the post, is given and also goes to the queue
+// gave on its own (no rule or cue of the label in the post, or the rest of the post not enough for the
+// gate; reasons start with "model-alone:") is given and also goes to the queue
 // as such a report, so a person confirms it or negates it. Such a report is
 // made by the labeler itself (`reportedBy` is its DID, `modTool` is CLASSIFIER_TOOL) and its reason
 // names each suggested label with the model's probability and the reasons (rule ids, model words).

@@ -5,15 +5,17 @@
 //   npm run train:labeler -- --cv      also print the cross-validation figures per label
 //
 // Training data, and nothing else: the dev set's TRAIN split (../shared/labeler-dev-set.jsonl) and the
-// hand-written fixtures labeler/classify/fixtures/{paraphrases,generalise,model-train}.jsonl. Never the
-// dev set's test split, fixtures/*-blind*, or test-data/ (held out for reporting).
+// hand-written fixtures listed in SOURCES (each with the labels it covers). Never the dev set's test
+// split, fixtures/*-blind*, or test-data/ (held out for reporting; a training post with the same text
+// as one of them is left out).
 //
 // Model: one L2-regularised logistic regression per label over binary features (model.ts:
 // extractFeatures), each post's vector L2-normalised; full-batch Adam with a fixed number of steps
 // from zero weights, so the output is the same on every run. Features seen in fewer than
 // two training posts are dropped. The regularisation strength and each label's threshold are chosen
 // by 5-fold cross-validation on the training data (folds by a hash of the post id): the threshold is
-// the lowest probability from which the out-of-fold predictions keep a precision of PRECISION_GOAL.
+// the lowest probability from which the out-of-fold predictions keep a precision of PRECISION_GOAL;
+// the alone threshold, from the labels each fold's model gives on its own behind the rules (chooseAlone).
 
 import { createHash } from 'node:crypto'
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
@@ -343,18 +345,24 @@ function compact(model: Trained): Record<string, number[]> {
   return weights
 }
 
-/** The out-of-fold labels the learned layer gave on its own, per post: label → probability. Each
- *  fold's model is put behind the rules with every alone threshold just above 0.5, so a higher
- *  threshold is a filter on these. */
+/** The out-of-fold labels the learned layer gave on its own, per post: label → probability (exact, not
+ *  the decision's rounded score, so a grid threshold filters them as the classifier would). Each fold's
+ *  model is put behind the rules with every alone threshold at the grid's lowest, so a higher threshold
+ *  is a filter on these. */
 function aloneOutOfFold(posts: Post[], examples: Example[], folds: Trained[], thresholds: number[]): Map<LabelValue, number>[] {
   const given: Map<LabelValue, number>[] = new Array(posts.length)
   folds.forEach((t, k) => {
     const file: ModelFile = { format: 1, training: {}, labels: [...LABEL_VALUES], bias: t.bias, thresholds, alone: LABEL_VALUES.map(() => ALONE_GRID[0] as number), weights: compact(t) }
-    const c = Classifier.load(undefined, { model: new LabelModel(file) })
+    const model = new LabelModel(file)
+    const c = Classifier.load(undefined, { model })
     posts.forEach((p, i) => {
       if ((examples[i] as Example).fold !== k) return
       const m = new Map<LabelValue, number>()
-      for (const d of c.classify(p).labels) if (d.reasons[0] === `model-alone:${d.val}`) m.set(d.val, d.score)
+      const alone = c.classify(p).labels.filter((d) => d.reasons[0] === `model-alone:${d.val}`)
+      // the layer's view of the post, as the classifier takes it (see Classifier.classify)
+      const doc = alone.length === 0 ? undefined : c.normalise(p)
+      const probabilities = doc === undefined ? undefined : model.probabilities(doc.tags.size === 0 ? doc : normalise(p))
+      for (const d of alone) m.set(d.val, model.probabilityOf(probabilities as Float64Array, d.val))
       given[i] = m
     })
   })
@@ -376,7 +384,7 @@ function aloneCurve(posts: Post[], given: Map<LabelValue, number>[], l: LabelVal
     let right = 0
     let unlabelled = 0
     posts.forEach((p, i) => {
-      if (!p.covers.includes(l) || ((given[i] as Map<LabelValue, number>).get(l) ?? 0) < threshold - 1e-9) return
+      if (!p.covers.includes(l) || ((given[i] as Map<LabelValue, number>).get(l) ?? 0) < threshold) return
       n++
       if (p.labels.includes(l)) right++
       if (p.labels.length === 0) unlabelled++

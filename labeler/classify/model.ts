@@ -82,14 +82,21 @@ interface TokenFeatures {
 
 const tokenCache = new Map<string, TokenFeatures>()
 const TOKEN_CACHE_MAX = 50_000
-/** how many ids of keys that are no model feature `probabilities` keeps before it starts over */
-const MAX_FOREIGN_IDS = 500_000
+/** how many tokens `LabelModel.probabilities` keeps looked up (it sees every Dutch or English post) */
+const MODEL_TOKEN_CACHE_MAX = 5_000
 
 /** The features of one token on its own (word, Dutch stem, folded English, character 4-grams), and
  *  its shape (kept with them: a regex replace per token of every post asked cost more than the lookup). */
 function tokenFeatures(t: string): TokenFeatures {
   const hit = tokenCache.get(t)
   if (hit !== undefined) return hit
+  const info = computeTokenFeatures(t)
+  if (tokenCache.size >= TOKEN_CACHE_MAX) tokenCache.clear()
+  tokenCache.set(t, info)
+  return info
+}
+
+function computeTokenFeatures(t: string): TokenFeatures {
   const out: string[] = []
   const shape = t.replace(DIGITS, '0')
   if (!FUNCTION_WORDS.has(t)) {
@@ -102,10 +109,7 @@ function tokenFeatures(t: string): TokenFeatures {
       }
     }
   }
-  const info = { features: out, shape }
-  if (tokenCache.size >= TOKEN_CACHE_MAX) tokenCache.clear()
-  tokenCache.set(t, info)
-  return info
+  return { features: out, shape }
 }
 
 /** The features of a normalised post: each key once, with the first token that produced it. */
@@ -235,56 +239,44 @@ export class LabelModel {
     return out
   }
 
-  // `probabilities` works on integer ids instead of feature strings: every key it meets gets an id (a
-  // model feature's id is its row; any other key an id after the rows), each token's keys and each
-  // bigram are looked up once and cached as ids, and a post's keys are counted once with a stamp per
-  // id instead of a set of strings. Classification is synchronous, so one post at a time uses these.
-  #ids = new Map<string, number>()
-  #nextId = 0
-  readonly #tokenIds = new Map<string, { ids: Int32Array; shape: string }>()
-  readonly #bigramIds = new Map<string, Map<string, number>>()
-  #bigrams = 0
+  // `probabilities` looks each token up once: a token's model features are cached as their rows, its
+  // other keys as strings (they only count towards the post's number of distinct features), and a
+  // post's rows are counted once with a stamp per row instead of a set of strings. Classification is
+  // synchronous, so one post at a time uses these. The cache is small and starts over when full: every
+  // Dutch or English post passes here, and a long-running labeler must not keep every word it saw.
+  readonly #tokens = new Map<string, { rows: Int32Array; foreign: readonly string[]; shape: string }>()
+  readonly #foreign = new Set<string>()
   #stamp = new Uint32Array(0)
   #epoch = 0
   #rowBuffer = new Int32Array(256)
 
-  #resetIds(): void {
-    this.#ids = new Map(this.#rows)
-    this.#nextId = this.#rows.size
-    this.#tokenIds.clear()
-    this.#bigramIds.clear()
-    this.#bigrams = 0
-  }
-
-  #id(key: string): number {
-    let id = this.#ids.get(key)
-    if (id === undefined) {
-      id = this.#nextId++
-      this.#ids.set(key, id)
-    }
-    return id
-  }
-
   /**
    * Every label's probability for a post, the cheap way: the same features and arithmetic as `score`
-   * (so the same numbers, bit for bit), without building the features' strings and objects or the
-   * reasons. The classifier looks here first and asks `score` only about labels that reach a threshold.
+   * (so the same numbers, bit for bit), without building the features' objects or the reasons. The
+   * classifier looks here first and asks `score` only about labels that reach a threshold.
    */
   probabilities(doc: NormalisedDoc): Float64Array {
-    // ids of keys that are no model feature only count a post's distinct features: forget them now and
-    // then, so a long-running labeler does not keep every word it ever saw
-    if (this.#nextId === 0 || this.#nextId - this.#rows.size > MAX_FOREIGN_IDS || this.#tokenIds.size > TOKEN_CACHE_MAX || this.#bigrams > MAX_FOREIGN_IDS) {
-      this.#resetIds()
-    }
+    if (this.#stamp.length !== this.#rows.size) this.#stamp = new Uint32Array(this.#rows.size)
     if (++this.#epoch === 0xffffffff) {
       this.#stamp.fill(0)
       this.#epoch = 1
     }
     const epoch = this.#epoch
-    const modelRows = this.#rows.size
+    const stamp = this.#stamp
+    const foreign = this.#foreign
+    foreign.clear()
     let rows = this.#rowBuffer
     let found = 0
-    let distinct = 0
+    const row = (r: number) => {
+      if (stamp[r] === epoch) return
+      stamp[r] = epoch
+      if (found === rows.length) {
+        const grown = new Int32Array(rows.length * 2)
+        grown.set(rows)
+        rows = this.#rowBuffer = grown
+      }
+      rows[found++] = r
+    }
     const { tokens } = doc
     let prev: string | undefined
     for (let i = 0; i < tokens.length; i++) {
@@ -293,49 +285,33 @@ export class LabelModel {
         prev = undefined
         continue
       }
-      let tf = this.#tokenIds.get(t)
+      let tf = this.#tokens.get(t)
       if (tf === undefined) {
-        const { features, shape } = tokenFeatures(t)
-        tf = { ids: Int32Array.from(features, (k) => this.#id(k)), shape }
-        this.#tokenIds.set(t, tf)
+        const { features, shape } = tokenCache.get(t) ?? computeTokenFeatures(t)
+        const known: number[] = []
+        const other: string[] = []
+        for (const key of features) {
+          const r = this.#rows.get(key)
+          if (r === undefined) other.push(key)
+          else known.push(r)
+        }
+        tf = { rows: Int32Array.from(known), foreign: other, shape }
+        if (this.#tokens.size >= MODEL_TOKEN_CACHE_MAX) this.#tokens.clear()
+        this.#tokens.set(t, tf)
       }
-      const w = tf.shape
-      let bigram = -1
+      // the token's own keys, in their order, then the bigram (as extractFeatures lists them); the order
+      // of rows is what matters for the sums, and a token's known and other keys never share a key
+      for (const r of tf.rows) row(r)
+      for (const key of tf.foreign) foreign.add(key)
       if (prev !== undefined) {
-        let next = this.#bigramIds.get(prev)
-        if (next === undefined) {
-          next = new Map()
-          this.#bigramIds.set(prev, next)
-        }
-        bigram = next.get(w) ?? -1
-        if (bigram < 0) {
-          bigram = this.#id(`b:${prev} ${w}`)
-          next.set(w, bigram)
-          this.#bigrams++
-        }
+        const key = `b:${prev} ${tf.shape}`
+        const r = this.#rows.get(key)
+        if (r === undefined) foreign.add(key)
+        else row(r)
       }
-      if (this.#stamp.length < this.#nextId) {
-        const grown = new Uint32Array(Math.max(this.#nextId, this.#stamp.length * 2, 1024))
-        grown.set(this.#stamp)
-        this.#stamp = grown
-      }
-      const stamp = this.#stamp
-      const n = tf.ids.length
-      for (let k = 0; k <= n; k++) {
-        const id = k < n ? (tf.ids[k] as number) : bigram
-        if (id < 0 || stamp[id] === epoch) continue
-        stamp[id] = epoch
-        distinct++
-        if (id >= modelRows) continue
-        if (found === rows.length) {
-          const grown = new Int32Array(rows.length * 2)
-          grown.set(rows)
-          rows = this.#rowBuffer = grown
-        }
-        rows[found++] = id
-      }
-      prev = w
+      prev = tf.shape
     }
+    const distinct = found + foreign.size
     const width = this.labels.length
     const z = Float64Array.from(this.#bias)
     const scale = distinct === 0 ? 0 : 1 / Math.sqrt(distinct)

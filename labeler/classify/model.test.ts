@@ -48,6 +48,22 @@ describe('the learned layer: training', () => {
     for (const p of posts) expect(heldOutTexts.has(key(p.text)) && !quoted(p.text), p.id).toBe(false)
   })
 
+  test('the model file is read line by line, to the same model as parsing it whole', () => {
+    const text = readFileSync(MODEL_PATH, 'utf8')
+    const lines = LabelModel.parse(text)
+    const whole = new LabelModel(JSON.parse(text) as ModelFile, text)
+    expect(lines.version).toBe(whole.version)
+    expect([...lines.thresholds]).toEqual([...whole.thresholds])
+    expect([...lines.alone]).toEqual([...whole.alone])
+    for (const t of ['ik wil niet meer wakker worden', 'only 300 cals today, stay strong', 'deel dit voor het verwijderd wordt!!', '']) {
+      const doc = normalise({ text: t })
+      expect(lines.probabilities(doc), t).toEqual(whole.probabilities(doc))
+    }
+    // another layout is parsed whole
+    const compact = JSON.stringify(JSON.parse(text))
+    expect(LabelModel.parse(compact).probabilities(normalise({ text: 'ik wil niet meer wakker worden' }))).toEqual(whole.probabilities(normalise({ text: 'ik wil niet meer wakker worden' })))
+  })
+
   test('the model file loads, names every label and has a threshold per label', () => {
     const m = LabelModel.load()
     expect(m).toBeDefined()

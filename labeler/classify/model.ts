@@ -160,7 +160,12 @@ export class LabelModel {
   readonly #rows: Map<string, number>
   readonly #index: Map<LabelValue, number>
 
-  constructor(file: ModelFile, text?: string) {
+  /**
+   * @param file the model; its `weights` may be left empty when `rows` gives them
+   * @param text the file's text (for the version hash)
+   * @param rows the weights as [feature, weights] pairs, read one at a time (see `parse`)
+   */
+  constructor(file: ModelFile, text?: string, rows?: { count: number; each: (add: (key: string, w: readonly number[]) => void) => void }) {
     if (file.format !== 1) throw new Error(`labeler model: unknown format ${String(file.format)}`)
     for (const l of file.labels) if (!LABEL_VALUES.includes(l)) throw new Error(`labeler model: unknown label ${l}`)
     this.labels = file.labels
@@ -175,11 +180,19 @@ export class LabelModel {
       alone.set(l, t)
     })
     this.alone = alone
-    const entries = Object.entries(file.weights)
     const width = file.labels.length
-    this.#rows = new Map(entries.map(([k], row) => [k, row]))
-    this.#weights = new Float64Array(entries.length * width)
-    entries.forEach(([, w], row) => {
+    const source = rows ?? {
+      count: Object.keys(file.weights).length,
+      each: (add: (key: string, w: readonly number[]) => void) => {
+        for (const [key, w] of Object.entries(file.weights)) add(key, w)
+      },
+    }
+    this.#rows = new Map()
+    this.#weights = new Float64Array(source.count * width)
+    source.each((key, w) => {
+      const row = this.#rows.size
+      if (row === source.count) throw new Error('labeler model: more weights than counted')
+      this.#rows.set(key, row)
       for (let i = 0; i < width; i++) this.#weights[row * width + i] = w[i] ?? 0
     })
     this.version = createHash('sha256')
@@ -191,8 +204,37 @@ export class LabelModel {
   /** Reads the model file; undefined when there is none (the classifier then runs on rules alone). */
   static load(path: string = MODEL_PATH): LabelModel | undefined {
     if (!existsSync(path)) return undefined
-    const text = readFileSync(path, 'utf8')
-    return new LabelModel(JSON.parse(text) as ModelFile, text)
+    return LabelModel.parse(readFileSync(path, 'utf8'))
+  }
+
+  /**
+   * A model from its file's text. The file as `scripts/train-labeler.ts` writes it (one feature a
+   * line) is read line by line: parsing the whole file at once builds ~30,000 small arrays and a
+   * dictionary of them, garbage that left the labeler's classify worker ~10 MB more RSS for good. Any
+   * other JSON layout is parsed whole.
+   */
+  static parse(text: string): LabelModel {
+    const marker = '\n  "weights": {\n'
+    const at = text.indexOf(marker)
+    const end = text.lastIndexOf('\n  }\n}')
+    if (at < 1 || text[at - 1] !== ',' || end < at) return new LabelModel(JSON.parse(text) as ModelFile, text)
+    const head = JSON.parse(`${text.slice(0, at - 1)}\n}`) as ModelFile
+    const from = at + marker.length
+    let count = 0
+    for (let i = from; i < end && i >= 0; i = text.indexOf('\n', i + 1)) count++
+    return new LabelModel({ ...head, weights: {} }, text, {
+      count: end > from ? count : 0,
+      each: (add) => {
+        let i = from
+        while (i < end) {
+          let j = text.indexOf(',\n', i)
+          if (j < 0 || j > end) j = end
+          const entry = JSON.parse(`{${text.slice(i, j)}}`) as Record<string, number[]>
+          for (const key in entry) add(key, entry[key] as number[])
+          i = j + 2
+        }
+      },
+    })
   }
 
   /**

@@ -12,8 +12,8 @@
 // Model: one L2-regularised logistic regression per label over binary features (model.ts:
 // extractFeatures), each post's vector L2-normalised; full-batch Adam with a fixed number of steps
 // from zero weights, so the output is the same on every run. Features seen in fewer than
-// three training posts (MIN_DF) are dropped. The regularisation strength and each label's threshold are chosen
-// by 5-fold cross-validation on the training data (folds by a hash of the post id): the threshold is
+// three training posts (MIN_DF) are dropped. Each label's threshold (and the regularisation strength,
+// when LAMBDAS lists more than one) is chosen by 5-fold cross-validation on the training data (folds by a hash of the post id): the threshold is
 // the lowest probability from which the out-of-fold predictions keep a precision of PRECISION_GOAL;
 // the alone threshold, from the labels each fold's model gives on its own behind the rules (chooseAlone).
 

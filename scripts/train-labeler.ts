@@ -58,6 +58,7 @@ const SOURCES: readonly { path: string; split?: 'train'; covers?: readonly Label
   { path: fixture('model-train-s11-near-nl'), covers: PE_OB_SH },
   { path: fixture('model-train-s11-near-en'), covers: PE_OB_SH },
   { path: fixture('model-train-s11-ev'), covers: PE_OB_SH },
+  { path: fixture('model-train-s12-shnl'), covers: SH },
 ]
 
 const FOLDS = 5

@@ -20,8 +20,9 @@
 import { createHash } from 'node:crypto'
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, relative, resolve } from 'node:path'
-import { Classifier } from '../labeler/classify/index.ts'
+import { Classifier, learnedDoc } from '../labeler/classify/index.ts'
 import { extractFeatures, LabelModel, MODEL_PATH, type ModelFile } from '../labeler/classify/model.ts'
+import { loadDevSet, type DevPost } from '../labeler/classify/evaluate.ts'
 import { normalise } from '../labeler/classify/normalize.ts'
 import { LABEL_VALUES, type LabelValue } from '../labeler/classify/rules.ts'
 
@@ -110,19 +111,15 @@ export const textKey = (t: string) => t.toLowerCase().replace(/[^\p{L}\p{N}]+/gu
  *  training post with the same text (people write "ik ga dood van het lachen" independently) is left
  *  out of training: these are read only to keep them out. */
 function heldOutTexts(): Set<string> {
-  const texts = new Set<string>()
-  const add = (path: string, keep: (p: { split?: string }) => boolean = () => true) => {
-    for (const line of readFileSync(path, 'utf8').split('\n')) {
-      if (line.trim() === '') continue
-      const p = JSON.parse(line) as { text: string; split?: string }
-      if (keep(p)) texts.add(textKey(p.text))
-    }
-  }
-  add(resolve(repoRoot, '../shared/labeler-dev-set.jsonl'), (p) => p.split === 'test')
   const fixtures = resolve(repoRoot, 'labeler/classify/fixtures')
-  for (const f of readdirSync(fixtures).filter((f) => f.includes('blind'))) add(resolve(fixtures, f))
-  add(resolve(repoRoot, 'test-data/independent-posts.jsonl'))
-  return texts
+  const posts = [
+    ...loadDevSet(resolve(repoRoot, '../shared/labeler-dev-set.jsonl')).filter((p) => p.split === 'test'),
+    ...readdirSync(fixtures)
+      .filter((f) => f.includes('blind'))
+      .flatMap((f) => loadDevSet(resolve(fixtures, f))),
+    ...loadDevSet(resolve(repoRoot, 'test-data/independent-posts.jsonl')),
+  ]
+  return new Set(posts.map((p) => textKey(p.text)))
 }
 
 export function loadTrainingPosts(): Post[] {
@@ -131,10 +128,8 @@ export function loadTrainingPosts(): Post[] {
   const taxonomy = readFileSync(resolve(repoRoot, '../shared/LABELS.md'), 'utf8').toLowerCase()
   const posts: Post[] = []
   for (const src of SOURCES) {
-    const text = readFileSync(src.path, 'utf8')
-    for (const line of text.split('\n')) {
-      if (line.trim() === '') continue
-      const p = JSON.parse(line) as Post & { split?: string }
+    // fixtures have no split: only the dev set's test split is refused below
+    for (const p of loadDevSet(src.path) as (Omit<DevPost, 'split'> & { split?: DevPost['split'] })[]) {
       if (src.split !== undefined && p.split !== src.split) continue
       if (/blind/.test(src.path) || p.split === 'test') throw new Error(`refusing held-out data: ${src.path}`)
       if (held.has(textKey(p.text)) && !taxonomy.includes(p.text.toLowerCase().replace(/[^\p{L}\p{N}]+$/u, ''))) continue
@@ -364,9 +359,8 @@ function aloneOutOfFold(posts: Post[], examples: Example[], folds: Trained[], th
       if ((examples[i] as Example).fold !== k) return
       const m = new Map<LabelValue, number>()
       const alone = c.classify(p).labels.filter((d) => d.reasons[0] === `model-alone:${d.val}`)
-      // the layer's view of the post, as the classifier takes it (see Classifier.classify)
-      const doc = alone.length === 0 ? undefined : c.normalise(p)
-      const probabilities = doc === undefined ? undefined : model.probabilities(doc.tags.size === 0 ? doc : normalise(p))
+      // the exact probability (a decision's score is rounded), from the post as the classifier gives it the layer
+      const probabilities = alone.length === 0 ? undefined : model.probabilities(learnedDoc(c.normalise(p), p))
       for (const d of alone) m.set(d.val, model.probabilityOf(probabilities as Float64Array, d.val))
       given[i] = m
     })

@@ -166,6 +166,13 @@ function restrictionNegator(words: RestrictionWords, tokens: readonly string[], 
   return false
 }
 
+/** The post as the learned layer reads it: normalised without the rules' vocabulary, as in training, so
+ *  a rule change does not shift it. The vocabulary only splits hashtags: without any, `doc` (the
+ *  classifier's own) is the same. */
+export function learnedDoc(doc: NormalisedDoc, input: ClassifyInput): NormalisedDoc {
+  return doc.tags.size === 0 ? doc : normalise(input)
+}
+
 export class Classifier {
   /** a short hash over all rule and context files: store it with every label */
   readonly rulesVersion: string
@@ -290,13 +297,11 @@ export class Classifier {
       if (matches.length > 0) ruleMatches.push({ set, matches })
     }
     const cueMatches = this.#cues.match(view, dutchStems ? 'nl' : lang, stems)
-    // the learned layer's view of the post (text normalised without the rules' vocabulary, as in
-    // training, so a rule change does not shift it; the vocabulary only splits hashtags: without any,
-    // the classifier's own doc is the same) and its probabilities, worked out once and only when needed
+    // the learned layer's view of the post and its probabilities, worked out once and only when needed
     let learned: { plain: NormalisedDoc; probabilities: Float64Array } | undefined
     const learnedView = (model: LabelModel) => {
       if (learned === undefined) {
-        const plain = doc.tags.size === 0 ? doc : normalise(input)
+        const plain = learnedDoc(doc, input)
         learned = { plain, probabilities: model.probabilities(plain) }
       }
       return learned
@@ -459,11 +464,12 @@ export class Classifier {
         : [...model.alone.keys()].filter((val) => !tallies.has(val) && !cueLabels?.has(val) && !this.#lowered(val, post, firstPerson))
     // only labels whose probability reaches the threshold they are asked at are scored in full (with
     // the words that drove them and the rest of the post without the cue words)
-    const { plain, probabilities } = model === undefined || (askModel.length === 0 && askAlone.length === 0) ? { plain: doc, probabilities: undefined } : learnedView(model)
-    const reaching = (val: LabelValue, min: number | undefined) => model !== undefined && probabilities !== undefined && min !== undefined && model.probabilityOf(probabilities, val) >= min
+    const seen = model === undefined || (askModel.length === 0 && askAlone.length === 0) ? undefined : learnedView(model)
+    const reaching = (val: LabelValue, min: number | undefined) => seen !== undefined && min !== undefined && (model as LabelModel).probabilityOf(seen.probabilities, val) >= min
     const scoreModel = askModel.filter((val) => reaching(val, model?.thresholds.get(val)))
     const scoreAlone = askAlone.filter((val) => reaching(val, model?.alone.get(val)))
-    if (model !== undefined && (scoreModel.length > 0 || scoreAlone.length > 0)) {
+    if (model !== undefined && seen !== undefined && (scoreModel.length > 0 || scoreAlone.length > 0)) {
+      const { plain } = seen
       const features = extractFeatures(plain)
       // the words the label's rules and cues matched: the model must also lean to the label without them
       const cueWords = new Map<LabelValue, Set<string>>()
@@ -474,47 +480,38 @@ export class Classifier {
         }
         cueWords.set(val, words)
       }
+      // a label the layer gives; one it gives on its own also goes to a person to confirm
+      const give = (decision: LabelDecision) => {
+        const i = suppressed.findIndex((d) => d.val === decision.val)
+        if (i >= 0) suppressed.splice(i, 1)
+        labels.push(decision)
+        if (decision.reasons[0]?.startsWith('model-alone:') === true) review.push(decision)
+      }
       const scores = model.score(plain, features, [...scoreModel, ...scoreAlone], cueWords)
       for (const [val, s] of scores) {
         if (s.words.length === 0) continue
-        const min = model.thresholds.get(val)
+        const score = round(s.probability)
+        const words = modelWordsReason(s.words)
+        const alone = model.alone.get(val)
+        const sureAlone = alone !== undefined && s.probability >= alone && !s.words.some((w) => this.#wordVetoed(doc, w, val, idioms))
         if (askModel.includes(val)) {
+          const min = model.thresholds.get(val)
           if (min === undefined || s.probability < min || s.independent < MODEL_INDEPENDENT) continue
-          const agreeing = [...(tallies.get(val)?.ruleIds ?? []), ...(singleCues.get(val)?.ids ?? [])]
-          const reasons = [`model:${val}`, modelWordsReason(s.words), ...new Set(agreeing)]
-          if (s.independent >= min) {
-            const i = suppressed.findIndex((d) => d.val === val)
-            if (i >= 0) suppressed.splice(i, 1)
-            labels.push({ val, score: round(s.probability), reasons })
-            continue
-          }
-          // the rest of the post leans to the label, but not as far as the threshold: a suggestion
-          // for a person, not a label; unless the layer is sure enough to give the label on its own
-          const sure = model.alone.get(val)
-          if (sure === undefined || s.probability < sure || lang === 'other' || s.words.some((w) => this.#wordVetoed(doc, w, val, idioms))) {
-            review.push({ val, score: round(s.probability), reasons })
-            continue
-          }
-          const decision: LabelDecision = { val, score: round(s.probability), reasons: [`model-alone:${val}`, ...reasons.slice(1)] }
-          const i = suppressed.findIndex((d) => d.val === val)
-          if (i >= 0) suppressed.splice(i, 1)
-          labels.push(decision)
-          review.push(decision)
+          const agreeing = [...new Set([...(tallies.get(val)?.ruleIds ?? []), ...(singleCues.get(val)?.ids ?? [])])]
+          // the rest of the post reaches the threshold too: the label. It only leans to the label: a
+          // suggestion for a person, unless the layer is sure enough to give the label on its own
+          if (s.independent >= min) give({ val, score, reasons: [`model:${val}`, words, ...agreeing] })
+          else if (sureAlone && lang !== 'other') give({ val, score, reasons: [`model-alone:${val}`, words, ...agreeing] })
+          else review.push({ val, score, reasons: [`model:${val}`, words, ...agreeing] })
           continue
         }
-        // on its own: sure enough (the label's alone threshold), none of the words that drove it negated
-        // or inside an idiom
-        const alone = model.alone.get(val)
-        if (alone === undefined || s.probability < alone) continue
-        if (s.words.some((w) => this.#wordVetoed(doc, w, val, idioms))) continue
-        // and never on one word: without the word that added most, the rest of the post still leans to
-        // the label (as the gated layer asks of the words outside the cues)
+        // on its own (no rule or cue of the label): sure enough, none of the words that drove it negated
+        // or inside an idiom, and never on one word: without the word that added most, the rest of the
+        // post still leans to the label (as the gated layer asks of the words outside the cues)
+        if (!sureAlone) continue
         const rest = model.score(plain, features, [val], new Map([[val, new Set([s.words[0] as string])]])).get(val)
         if (rest === undefined || rest.independent < MODEL_INDEPENDENT) continue
-        const decision: LabelDecision = { val, score: round(s.probability), reasons: [`model-alone:${val}`, modelWordsReason(s.words)] }
-        labels.push(decision)
-        // no rule a person wrote agrees: the label is given and also put to a person to confirm
-        review.push(decision)
+        give({ val, score, reasons: [`model-alone:${val}`, words] })
       }
       labels.sort((a, b) => LABEL_VALUES.indexOf(a.val) - LABEL_VALUES.indexOf(b.val))
     }

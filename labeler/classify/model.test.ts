@@ -1,6 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import { describe, expect, test } from 'vitest'
 import { buildModel, loadTrainingPosts, serialiseModel, textKey } from '../../scripts/train-labeler.ts'
+import { loadDevSet } from './evaluate.ts'
 import { Classifier } from './index.ts'
 import { extractFeatures, LabelModel, MODEL_PATH, modelReasonText, type ModelFile } from './model.ts'
 import { normalise } from './normalize.ts'
@@ -18,11 +20,7 @@ describe('the learned layer: training', () => {
 
   test('it is trained on the train split and the hand-written fixtures only, never held-out data', () => {
     const posts = loadTrainingPosts()
-    const jsonl = (url: URL) =>
-      readFileSync(url, 'utf8')
-        .trim()
-        .split('\n')
-        .map((l) => JSON.parse(l) as { id: string; text: string; split?: string })
+    const jsonl = (url: URL) => loadDevSet(fileURLToPath(url))
     const dev = jsonl(new URL('../../../shared/labeler-dev-set.jsonl', import.meta.url))
     const trainIds = new Set(dev.filter((p) => p.split === 'train').map((p) => p.id))
     // the dev fixtures' and training files' ids; held-out ids (s4h-, s7b-, s10b-, blind-, …) are not of this form
@@ -31,7 +29,6 @@ describe('the learned layer: training', () => {
     for (const p of posts) for (const l of p.labels) expect(p.covers, p.id).toContain(l)
     expect(posts.filter((p) => p.covers.length < LABEL_VALUES.length).length).toBeGreaterThan(1_000)
     // no training text is (nearly) a held-out text: the dev set's test split, every blind fixture, test-data/
-    const key = textKey
     const fixtures = new URL('./fixtures/', import.meta.url)
     const heldOut = [
       ...dev.filter((p) => p.split === 'test'),
@@ -41,11 +38,11 @@ describe('the learned layer: training', () => {
       ...jsonl(new URL('../../test-data/independent-posts.jsonl', import.meta.url)),
     ]
     expect(heldOut.length).toBeGreaterThan(1_000)
-    const heldOutTexts = new Set(heldOut.map((p) => key(p.text)))
+    const heldOutTexts = new Set(heldOut.map((p) => textKey(p.text)))
     // the taxonomy's own examples ("starving, pizza time") may appear anywhere
     const taxonomy = readFileSync(new URL('../../../shared/LABELS.md', import.meta.url), 'utf8').toLowerCase()
     const quoted = (t: string) => taxonomy.includes(t.toLowerCase().replace(/[^\p{L}\p{N}]+$/u, ''))
-    for (const p of posts) expect(heldOutTexts.has(key(p.text)) && !quoted(p.text), p.id).toBe(false)
+    for (const p of posts) expect(heldOutTexts.has(textKey(p.text)) && !quoted(p.text), p.id).toBe(false)
   })
 
   test('the model file is read line by line, to the same model as parsing it whole', () => {

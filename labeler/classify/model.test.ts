@@ -56,9 +56,31 @@ describe('the learned layer: training', () => {
       const doc = normalise({ text: t })
       expect(lines.probabilities(doc), t).toEqual(whole.probabilities(doc))
     }
+    // every weight, exactly (the scanner reads the numbers itself)
+    const file = JSON.parse(text) as ModelFile
+    expect(lines.features).toBe(Object.keys(file.weights).length)
+    expect(Object.fromEntries(Object.keys(file.weights).map((k) => [k, lines.weightsOf(k)]))).toEqual(file.weights)
     // another layout is parsed whole
     const compact = JSON.stringify(JSON.parse(text))
     expect(LabelModel.parse(compact).probabilities(normalise({ text: 'ik wil niet meer wakker worden' }))).toEqual(whole.probabilities(normalise({ text: 'ik wil niet meer wakker worden' })))
+  })
+
+  test('the scanner: escaped keys, signs, integers, exponents and long fractions read as JSON.parse reads them; a broken line fails with its place', () => {
+    const weights: Record<string, number[]> = {
+      'w:plain': [0.001, -0.001, 0, 1, -12, 3.25],
+      'b:"quoted" \\ back\u00e9': [123.456, -0.5, 1e-7, -2.5e21, 0.1234567890123456, 7],
+      'c:<zé>': [-0, 0.3, -0.3, 99999.999, 0.07, -1],
+    }
+    const model: ModelFile = { format: 1, training: {}, labels: [...LABEL_VALUES], bias: LABEL_VALUES.map(() => -1), thresholds: LABEL_VALUES.map(() => 0.8), weights }
+    const text = serialiseModel(model)
+    const read = LabelModel.parse(text)
+    expect(read.features).toBe(3)
+    for (const [k, w] of Object.entries(weights)) expect(read.weightsOf(k), k).toEqual(JSON.parse(JSON.stringify(w)))
+    expect(read.weightsOf('w:other')).toBeUndefined()
+    // a line with a weight missing, or a weight that is no number
+    expect(() => LabelModel.parse(text.replace('[0.001,-0.001,0,1,-12,3.25]', '[0.001,-0.001,0,1,-12]'))).toThrow(/cannot read the weights line at character \d+: .*w:plain/)
+    expect(() => LabelModel.parse(text.replace('[0.001,-0.001,0,1,-12,3.25]', '[0.001,-0.001,x,1,-12,3.25]'))).toThrow(/cannot read the weights line/)
+    expect(() => LabelModel.parse(text.replace('[0.001,-0.001,0,1,-12,3.25]', '[0.001,-0.001,,1,-12,3.25]'))).toThrow(/cannot read the weights line/)
   })
 
   test('the model file loads, names every label and has a threshold per label', () => {

@@ -209,9 +209,11 @@ export class LabelModel {
 
   /**
    * A model from its file's text. The file as `scripts/train-labeler.ts` writes it (one feature a
-   * line) is read line by line: parsing the whole file at once builds ~30,000 small arrays and a
-   * dictionary of them, garbage that left the labeler's classify worker ~10 MB more RSS for good. Any
-   * other JSON layout is parsed whole.
+   * line) is scanned in place: only each feature's key becomes a string, the weights go straight into
+   * the model's array. Parsing the whole file at once builds ~20,000 small arrays and a dictionary of
+   * them, and even parsing it line by line with JSON.parse (one small object a line) raised the RSS by
+   * ~12 MB for good (garbage in pages V8 keeps) for ~2.5 MB of live model; scanning: ~4 MB. Any other
+   * JSON layout is parsed whole.
    */
   static parse(text: string): LabelModel {
     const marker = '\n  "weights": {\n'
@@ -222,16 +224,67 @@ export class LabelModel {
     const from = at + marker.length
     let count = 0
     for (let i = from; i < end && i >= 0; i = text.indexOf('\n', i + 1)) count++
+    const width = head.labels.length
     return new LabelModel({ ...head, weights: {} }, text, {
       count: end > from ? count : 0,
       each: (add) => {
+        const w: number[] = new Array<number>(width).fill(0)
         let i = from
         while (i < end) {
-          let j = text.indexOf(',\n', i)
-          if (j < 0 || j > end) j = end
-          const entry = JSON.parse(`{${text.slice(i, j)}}`) as Record<string, number[]>
-          for (const key in entry) add(key, entry[key] as number[])
-          i = j + 2
+          const line = i
+          const fail = (): never => {
+            throw new Error(`labeler model: cannot read the weights line at character ${line}: ${JSON.stringify(text.slice(line, text.indexOf('\n', line)))}`)
+          }
+          // "key": [w1, w2, …],
+          const q1 = text.indexOf('"', i)
+          if (q1 < 0 || q1 > end) fail()
+          let q2 = q1 + 1
+          for (let c = text.charCodeAt(q2); c !== 34; c = text.charCodeAt(q2)) {
+            if (Number.isNaN(c) || c === 10) fail()
+            q2 += c === 92 ? 2 : 1
+          }
+          // a fresh string: a slice would keep the whole file's text (two bytes a character) alive
+          const key = JSON.parse(text.slice(q1, q2 + 1)) as string
+          let p = text.indexOf('[', q2)
+          if (p < 0 || p > end) fail()
+          p++
+          for (let l = 0; l < width; l++) {
+            const start = p
+            let c = text.charCodeAt(p)
+            const negative = c === 45
+            if (negative) c = text.charCodeAt(++p)
+            // digits with an optional fraction, as JSON.stringify writes the rounded weights: read as
+            // (integer · 10^k + fraction) / 10^k, one correctly rounded division, so the same double as
+            // Number() gives; anything else (an exponent, many digits, spaces) goes to Number()
+            let v = 0
+            let scale = 1
+            let digits = 0
+            let fraction = false
+            for (;;) {
+              if (c >= 48 && c <= 57) {
+                v = v * 10 + (c - 48)
+                digits++
+                if (fraction) scale *= 10
+              } else if (c === 46 && !fraction) fraction = true
+              else break
+              c = text.charCodeAt(++p)
+            }
+            let x: number
+            if ((c === 44 || c === 93) && digits > 0 && digits <= 15) x = negative ? -(v / scale) : v / scale
+            else {
+              while (p < end && text.charCodeAt(p) !== 44 && text.charCodeAt(p) !== 93) p++
+              x = text.slice(start, p).trim() === '' ? Number.NaN : Number(text.slice(start, p))
+            }
+            if (!Number.isFinite(x) || p >= end) fail()
+            w[l] = x
+            if (text.charCodeAt(p) === 93) {
+              if (l !== width - 1) fail()
+            } else if (l === width - 1) fail()
+            p++
+          }
+          add(key, w)
+          const nl = text.indexOf('\n', p)
+          i = nl < 0 || nl > end ? end : nl + 1
         }
       },
     })
@@ -368,6 +421,19 @@ export class LabelModel {
     }
     for (let l = 0; l < width; l++) z[l] = sigmoid(z[l] as number)
     return z
+  }
+
+  /** A feature's weights, one per label in `labels` order (undefined: not in the model). */
+  weightsOf(key: string): number[] | undefined {
+    const row = this.#rows.get(key)
+    if (row === undefined) return undefined
+    const width = this.labels.length
+    return Array.from(this.#weights.subarray(row * width, row * width + width))
+  }
+
+  /** How many features the model has. */
+  get features(): number {
+    return this.#rows.size
   }
 
   /** The probability of `label` in an array from `probabilities`. */

@@ -161,12 +161,21 @@ interface Trained {
   weights: Float64Array[]
 }
 
-/** Rows as feature indexes into vocab (unknown features dropped), with the 1/√n value of each. */
-function rows(examples: readonly Example[], index: Map<string, number>): { idx: Int32Array; val: number }[] {
-  return examples.map((e) => {
-    const idx = Int32Array.from(e.features.map((f) => index.get(f) ?? -1).filter((i) => i >= 0))
-    return { idx, val: e.features.length === 0 ? 0 : 1 / Math.sqrt(e.features.length) }
+/** The examples' rows as feature indexes into vocab (unknown features dropped), in one array: example
+ *  i's features are cols[start[i]] … cols[start[i + 1] - 1], each with the value val[i] (1/√n). */
+function rows(examples: readonly Example[], index: Map<string, number>): { cols: Int32Array; start: Int32Array; val: Float64Array } {
+  const start = new Int32Array(examples.length + 1)
+  const val = new Float64Array(examples.length)
+  const cols: number[] = []
+  examples.forEach((e, i) => {
+    for (const f of e.features) {
+      const j = index.get(f)
+      if (j !== undefined) cols.push(j)
+    }
+    start[i + 1] = cols.length
+    val[i] = e.features.length === 0 ? 0 : 1 / Math.sqrt(e.features.length)
   })
+  return { cols: Int32Array.from(cols), start, val }
 }
 
 function train(examples: readonly Example[], lambda: number): Trained {
@@ -212,11 +221,13 @@ function train(examples: readonly Example[], lambda: number): Trained {
     grad.fill(0)
     gb.fill(0)
     for (let i = 0; i < n; i++) {
-      const r = X[i] as { idx: Int32Array; val: number }
+      const from = X.start[i] as number
+      const to = X.start[i + 1] as number
+      const v = X.val[i] as number
       z.set(b)
-      for (const j of r.idx) {
-        const o = j * L
-        for (let l = 0; l < L; l++) z[l] = (z[l] as number) + (w[o + l] as number) * r.val
+      for (let k = from; k < to; k++) {
+        const o = (X.cols[k] as number) * L
+        for (let l = 0; l < L; l++) z[l] = (z[l] as number) + (w[o + l] as number) * v
       }
       for (let l = 0; l < L; l++) {
         if (K[i * L + l] === 0) {
@@ -228,9 +239,9 @@ function train(examples: readonly Example[], lambda: number): Trained {
         z[l] = (yi ? (posWeight[l] as number) : 1) * (p - (yi ? 1 : 0))
         gb[l] = (gb[l] as number) + (z[l] as number)
       }
-      for (const j of r.idx) {
-        const o = j * L
-        for (let l = 0; l < L; l++) grad[o + l] = (grad[o + l] as number) + (z[l] as number) * r.val
+      for (let k = from; k < to; k++) {
+        const o = (X.cols[k] as number) * L
+        for (let l = 0; l < L; l++) grad[o + l] = (grad[o + l] as number) + (z[l] as number) * v
       }
     }
     const c1 = 1 - BETA1 ** step

@@ -1,4 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, test } from 'vitest'
 import { buildModel, loadTrainingPosts, serialiseModel, textKey } from '../../scripts/train-labeler.ts'
@@ -81,6 +83,14 @@ describe('the learned layer: training', () => {
     expect(() => LabelModel.parse(text.replace('[0.001,-0.001,0,1,-12,3.25]', '[0.001,-0.001,0,1,-12]'))).toThrow(/cannot read the weights line at character \d+: .*w:plain/)
     expect(() => LabelModel.parse(text.replace('[0.001,-0.001,0,1,-12,3.25]', '[0.001,-0.001,x,1,-12,3.25]'))).toThrow(/cannot read the weights line/)
     expect(() => LabelModel.parse(text.replace('[0.001,-0.001,0,1,-12,3.25]', '[0.001,-0.001,,1,-12,3.25]'))).toThrow(/cannot read the weights line/)
+    // a damaged file on disk: the error names the file and the way to fix it
+    const dir = mkdtempSync(join(tmpdir(), 'plein-model-'))
+    const path = join(dir, 'labeler-model.json')
+    writeFileSync(path, text.replace('[0.001,-0.001,0,1,-12,3.25]', '[0.001,-0.001,0,1'))
+    expect(() => LabelModel.load(path)).toThrow(new RegExp(`labeler model ${path}: cannot read the weights line .*npm run train:labeler`))
+    writeFileSync(path, '{"format": 1, "labels": [')
+    expect(() => LabelModel.load(path)).toThrow(new RegExp(`labeler model ${path}: .*JSON.*npm run train:labeler`))
+    rmSync(dir, { recursive: true, force: true })
   })
 
   test('the model file loads, names every label and has a threshold per label', () => {

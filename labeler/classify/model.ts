@@ -204,7 +204,13 @@ export class LabelModel {
   /** Reads the model file; undefined when there is none (the classifier then runs on rules alone). */
   static load(path: string = MODEL_PATH): LabelModel | undefined {
     if (!existsSync(path)) return undefined
-    return LabelModel.parse(readFileSync(path, 'utf8'))
+    try {
+      return LabelModel.parse(readFileSync(path, 'utf8'))
+    } catch (err) {
+      // the operator's fix: restore the file from the repository or retrain it
+      const message = (err as Error).message.replace(/^labeler model: /, '')
+      throw new Error(`labeler model ${path}: ${message} (restore it with \`git checkout -- ${path}\` or rebuild it with \`npm run train:labeler\`)`, { cause: err })
+    }
   }
 
   /**

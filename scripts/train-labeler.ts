@@ -18,11 +18,12 @@
 // the alone threshold, from the labels each fold's model gives on its own behind the rules (chooseAlone).
 
 import { createHash } from 'node:crypto'
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, relative, resolve } from 'node:path'
 import { Classifier, learnedDoc } from '../labeler/classify/index.ts'
 import { extractFeatures, LabelModel, MODEL_PATH, type ModelFile } from '../labeler/classify/model.ts'
 import { loadDevSet, type DevPost } from '../labeler/classify/evaluate.ts'
+import { heldOutFiles } from './eval-heldout.ts'
 import { normalise } from '../labeler/classify/normalize.ts'
 import { LABEL_VALUES, type LabelValue } from '../labeler/classify/rules.ts'
 
@@ -111,13 +112,10 @@ export const textKey = (t: string) => t.toLowerCase().replace(/[^\p{L}\p{N}]+/gu
  *  training post with the same text (people write "ik ga dood van het lachen" independently) is left
  *  out of training: these are read only to keep them out. */
 function heldOutTexts(): Set<string> {
-  const fixtures = resolve(repoRoot, 'labeler/classify/fixtures')
   const posts = [
     ...loadDevSet(resolve(repoRoot, '../shared/labeler-dev-set.jsonl')).filter((p) => p.split === 'test'),
-    ...readdirSync(fixtures)
-      .filter((f) => f.includes('blind'))
-      .flatMap((f) => loadDevSet(resolve(fixtures, f))),
-    ...loadDevSet(resolve(repoRoot, 'test-data/independent-posts.jsonl')),
+    // the files `npm run eval:heldout` reports on
+    ...heldOutFiles().flatMap((f) => loadDevSet(f)),
   ]
   return new Set(posts.map((p) => textKey(p.text)))
 }
@@ -356,6 +354,11 @@ function compact(model: Trained): Record<string, number[]> {
   return weights
 }
 
+/** A fold's model as the classifier loads it, with the given thresholds (and alone thresholds). */
+function foldModel(t: Trained, thresholds: number[], alone?: (number | null)[]): LabelModel {
+  return new LabelModel({ format: 1, training: {}, labels: [...LABEL_VALUES], bias: t.bias, thresholds, ...(alone ? { alone } : {}), weights: compact(t) })
+}
+
 /** The out-of-fold labels the learned layer gave on its own, per post: label → probability (exact, not
  *  the decision's rounded score, so a grid threshold filters them as the classifier would). Each fold's
  *  model is put behind the rules with every alone threshold at the grid's lowest, so a higher threshold
@@ -363,8 +366,7 @@ function compact(model: Trained): Record<string, number[]> {
 function aloneOutOfFold(posts: Post[], examples: Example[], folds: Trained[], thresholds: number[]): Map<LabelValue, number>[] {
   const given: Map<LabelValue, number>[] = new Array(posts.length)
   folds.forEach((t, k) => {
-    const file: ModelFile = { format: 1, training: {}, labels: [...LABEL_VALUES], bias: t.bias, thresholds, alone: LABEL_VALUES.map(() => ALONE_GRID[0] as number), weights: compact(t) }
-    const model = new LabelModel(file)
+    const model = foldModel(t, thresholds, LABEL_VALUES.map(() => ALONE_GRID[0] as number))
     const c = Classifier.load(undefined, { model })
     posts.forEach((p, i) => {
       if ((examples[i] as Example).fold !== k) return
@@ -412,19 +414,17 @@ function chooseAlone(curve: (AloneChoice & { threshold: number })[], unlabelledP
 }
 
 /**
- * Diagnostic (--cv): the whole classifier (rules + gated model) out of fold. For each fold, a model
- * trained on the other folds with every threshold at 0 is put behind the rules; a held-out post then
+ * Diagnostic (--cv): the whole classifier (rules + gated model) out of fold. Each fold's model (trained
+ * on the other folds, by the cross-validation) is put behind the rules with every threshold at 0; a held-out post then
  * gets a label from the rules, or from the model with its probability (only where the gate lets it
  * ask). Prints precision and recall of the combination per label for a range of thresholds, and how
  * many unlabelled posts the model alone would flag.
  */
-function gatedDiagnostic(posts: Post[], examples: Example[], lambda: number, thresholds: number[], log: (l: string) => void): void {
+function gatedDiagnostic(posts: Post[], examples: Example[], folds: readonly Trained[], thresholds: number[], log: (l: string) => void): void {
   const rulesOnly = Classifier.load(undefined, { model: false })
   const given: { rules: Set<string>; model: Map<string, number> }[] = new Array(posts.length)
-  for (let k = 0; k < FOLDS; k++) {
-    const t = train(examples.filter((e) => e.fold !== k), lambda)
-    const file: ModelFile = { format: 1, training: {}, labels: [...LABEL_VALUES], bias: t.bias, thresholds: LABEL_VALUES.map(() => 0), weights: compact(t) }
-    const withModel = Classifier.load(undefined, { model: new LabelModel(file) })
+  folds.forEach((t, k) => {
+    const withModel = Classifier.load(undefined, { model: foldModel(t, LABEL_VALUES.map(() => 0)) })
     posts.forEach((p, i) => {
       if ((examples[i] as Example).fold !== k) return
       const rules = new Set(rulesOnly.classify(p).labels.map((d) => d.val))
@@ -432,7 +432,7 @@ function gatedDiagnostic(posts: Post[], examples: Example[], lambda: number, thr
       for (const d of withModel.classify(p).labels) if (d.reasons[0] === `model:${d.val}`) model.set(d.val, d.score)
       given[i] = { rules, model }
     })
-  }
+  })
   log('  gated out-of-fold (rules, or rules + model at the threshold):')
   LABEL_VALUES.forEach((l, li) => {
     const cells: string[] = []
@@ -480,7 +480,7 @@ export function buildModel(log: (line: string) => void = () => {}, diagnostic = 
     log(`  ${l.padEnd(16)} alone ${c.threshold === null ? 'never' : c.threshold.toFixed(2)}  out of fold (given/right/unlabelled): ${curve.map((x) => `${x.threshold} ${x.given}/${x.right}/${x.unlabelled}`).join('  ')}`)
     return c
   })
-  if (diagnostic) gatedDiagnostic(posts, examples, best.lambda, thresholds, log)
+  if (diagnostic) gatedDiagnostic(posts, examples, best.folds, thresholds, log)
   const model = train(examples, best.lambda)
   const weights = compact(model)
   const counts: Record<string, number> = {}

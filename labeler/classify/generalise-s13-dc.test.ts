@@ -124,11 +124,17 @@ describe('eleventh pass: narrowed rules and cues (left alone, still labelled)', 
   })
 })
 
-// Near misses found while writing the cases above, which the first version of these rules labelled; the
-// rules were narrowed (food words only before "straight to the hips" / "naar je heupen", an equivalence
-// word between calories and exercise, no digital or screen detox, calories or syns left rather than any
-// points, something to eat before "mag … na het sporten", a person saving calories) and these stay clean.
+// Ordinary posts that must stay free of diet-culture, and posts like them that keep it. Written for this
+// test. Two kinds of near misses: (1) found while writing the cases above, which the first version of the
+// new rules labelled, so those rules were narrowed (food words only before "straight to the hips" / "naar
+// je heupen", an equivalence word between calories and exercise, no digital or screen detox, calories or
+// syns left rather than any points, something to eat before "mag … na het sporten", a person saving
+// calories); (2) like the ones rules of earlier passes labelled on 300 ordinary food, sport and health
+// posts written for this pass (fixtures/s14ev-dev.jsonl, 10 of them): a "guilty pleasure" that is no food,
+// supermarket points saved up, "you are allowed to eat" as an anti-diet reminder, a weight on a barbell
+// next to calories on a watch, and "zonde om weg te gooien" (a waste, not a sin).
 const ordinary: readonly [lang: string, text: string][] = [
+  // (1)
   ['en', 'this yoga stretch goes straight to your hips, hold it for thirty seconds'],
   ['nl', 'de fysio zegt dat die pijn recht naar je heupen uitstraalt'],
   ['en', 'burned 300 calories in 40 minutes of cycling, new personal best on the hill'],
@@ -137,20 +143,7 @@ const ordinary: readonly [lang: string, text: string][] = [
   ['en', '50 points left for the weekend raffle, get your tickets at the door'],
   ['nl', 'mag ik het raam openzetten als ik ga sporten?'],
   ['nl', 'in de winter bewaren beren calorieën om de winterslaap door te komen'],
-]
-
-describe('eleventh pass: ordinary posts the first version of the new rules labelled', () => {
-  test.each(ordinary)('%s: %s', (lang, text) => {
-    expect(has(text, lang, 'diet-culture'), text).toBe(false)
-  })
-})
-
-// Ordinary posts that the diet-culture rules of earlier passes labelled, found on 300 ordinary food,
-// sport and health posts written for this pass (fixtures/s14ev-dev.jsonl, 10 of them labelled): a
-// "guilty pleasure" that is no food, supermarket points saved up, "you are allowed to eat" as an
-// anti-diet reminder, a weight on a barbell next to calories on a watch, and "zonde om weg te gooien"
-// (a waste, not a sin). Posts written for this test; the ones after them are still labelled.
-const narrowedEarlier: readonly [lang: string, text: string][] = [
+  // (2)
   ['en', 'guilty pleasure: true crime podcasts at double speed'],
   ['en', 'saved up my supermarket points for a new frying pan'],
   ['en', 'a gentle reminder that you are allowed to eat whenever your body asks for it'],
@@ -164,8 +157,8 @@ const stillLabelled: readonly [lang: string, text: string][] = [
   ['nl', 'min 4 kilo en nog maar 1200 kcal per dag, zomer ik kom eraan'],
 ]
 
-describe('eleventh pass: ordinary posts earlier diet-culture rules labelled', () => {
-  test.each(narrowedEarlier)('%s: %s', (lang, text) => {
+describe('eleventh pass: ordinary posts stay free of diet-culture', () => {
+  test.each(ordinary)('%s: %s', (lang, text) => {
     expect(has(text, lang, 'diet-culture'), text).toBe(false)
   })
   test.each(stillLabelled)('still labelled, %s: %s', (lang, text) => {

@@ -8,6 +8,7 @@ import { loadDevSet } from './evaluate.ts'
 import { Classifier } from './index.ts'
 import { extractFeatures, LabelModel, MODEL_PATH, modelReasonText, type ModelFile } from './model.ts'
 import { normalise } from './normalize.ts'
+import { selfHarmModel } from './test-models.fixture.ts'
 import { LABEL_VALUES } from './rules.ts'
 
 const full = Classifier.load()
@@ -177,14 +178,7 @@ describe('the learned layer: decisions and reasons', () => {
   })
 
   // a synthetic model that is sure of self-harm from any word: what the gate alone lets through
-  const eager: ModelFile = {
-    format: 1,
-    training: {},
-    labels: [...LABEL_VALUES],
-    bias: LABEL_VALUES.map((l) => (l === 'self-harm' ? 8 : -8)),
-    thresholds: LABEL_VALUES.map(() => 0.6),
-    weights: { 'w:straks': [0, 0, 0, 0, 0, 1] },
-  }
+  const eager = selfHarmModel({ 'w:straks': 1 })
   const gated = Classifier.load(undefined, { model: new LabelModel(eager) })
 
   test('the gate: no label without a rule or cue of that label, however sure the model is', () => {
@@ -203,7 +197,7 @@ describe('the learned layer: decisions and reasons', () => {
   })
 
   test('review: the model sure, a cue agreeing, the rest of the post leaning but below the threshold: a suggestion, no label', () => {
-    const leaning: ModelFile = { ...eager, bias: LABEL_VALUES.map((l) => (l === 'self-harm' ? 0 : -8)), weights: { 'w:krassen': [0, 0, 0, 0, 0, 9], 'w:straks': [0, 0, 0, 0, 0, 1] } }
+    const leaning = selfHarmModel({ 'w:krassen': 9, 'w:straks': 1 }, { bias: 0 })
     const c = Classifier.load(undefined, { model: new LabelModel(leaning) })
     const r = c.classify({ text: 'krassen, straks weer', langs: ['nl'] })
     expect(r.labels).toEqual([])
@@ -213,7 +207,7 @@ describe('the learned layer: decisions and reasons', () => {
   })
 
   // a synthetic model that may label self-harm on its own, driven by one word
-  const lone: ModelFile = { ...eager, bias: LABEL_VALUES.map((l) => (l === 'self-harm' ? 8 : -8)), alone: LABEL_VALUES.map((l) => (l === 'self-harm' ? 0.9 : null)), weights: { 'w:straks': [0, 0, 0, 0, 0, 1], 'w:dood': [0, 0, 0, 0, 0, 1] } }
+  const lone = selfHarmModel({ 'w:straks': 1, 'w:dood': 1 }, { alone: 0.9 })
   const alone = Classifier.load(undefined, { model: new LabelModel(lone) })
 
   test('alone: a label with no rule or cue of it, named as the layer\'s own, and also put to a person', () => {
@@ -227,19 +221,19 @@ describe('the learned layer: decisions and reasons', () => {
   })
 
   test('alone: a cue agreeing and the rest of the post leaning, but not enough for the gate: labelled when the layer is sure enough', () => {
-    const leaning: ModelFile = { ...eager, bias: LABEL_VALUES.map((l) => (l === 'self-harm' ? 0 : -8)), weights: { 'w:krassen': [0, 0, 0, 0, 0, 9], 'w:straks': [0, 0, 0, 0, 0, 1] } }
+    const leaning = selfHarmModel({ 'w:krassen': 9, 'w:straks': 1 }, { bias: 0 })
     const post = { text: 'krassen, straks weer', langs: ['nl'] }
     // without an alone threshold: a suggestion (as above)
     expect(Classifier.load(undefined, { model: new LabelModel(leaning) }).classify(post).labels).toEqual([])
     // with one the probability reaches: the label, named as the layer's own, with the agreeing cue, and put to a person
-    const sure = Classifier.load(undefined, { model: new LabelModel({ ...leaning, alone: LABEL_VALUES.map((l) => (l === 'self-harm' ? 0.8 : null)) }) })
+    const sure = Classifier.load(undefined, { model: new LabelModel(selfHarmModel({ 'w:krassen': 9, 'w:straks': 1 }, { bias: 0, alone: 0.8 })) })
     const r = sure.classify(post)
     expect(r.labels.map((d) => d.val)).toEqual(['self-harm'])
     expect(r.labels[0]?.reasons.slice(0, 2)).toEqual(['model-alone:self-harm', 'model-words:krassen|straks'])
     expect(r.labels[0]?.reasons.some((x) => x.startsWith('sh.'))).toBe(true)
     expect(r.review).toEqual(r.labels)
     // one it does not reach: still only a suggestion
-    const unsure = Classifier.load(undefined, { model: new LabelModel({ ...leaning, alone: LABEL_VALUES.map((l) => (l === 'self-harm' ? 0.99 : null)) }) })
+    const unsure = Classifier.load(undefined, { model: new LabelModel(selfHarmModel({ 'w:krassen': 9, 'w:straks': 1 }, { bias: 0, alone: 0.99 })) })
     expect(unsure.classify(post).labels).toEqual([])
     expect(unsure.classify(post).review?.[0]?.reasons[0]).toBe('model:self-harm')
   })

@@ -112,9 +112,13 @@ function computeTokenFeatures(t: string): TokenFeatures {
   return { features: out, shape }
 }
 
-/** The features of a normalised post: each key once, with the first token that produced it. */
-export function extractFeatures(doc: NormalisedDoc): Feature[] {
-  const seen = new Map<string, Feature>()
+/**
+ * Walks a post's tokens as the features see them (`extractFeatures` and `LabelModel.probabilities`
+ * both read a post this way, so they cannot disagree): `token(t, i)` is called for every token but the
+ * boundaries between text and alt texts, and returns the token's shape; then, when a token came before
+ * it in the same stretch, `bigram(key, i)` with the two shapes' bigram key.
+ */
+function walkFeatures(doc: NormalisedDoc, token: (t: string, i: number) => string, bigram: (key: string, i: number) => void): void {
   const { tokens } = doc
   let prev: string | undefined
   for (let i = 0; i < tokens.length; i++) {
@@ -123,14 +127,26 @@ export function extractFeatures(doc: NormalisedDoc): Feature[] {
       prev = undefined
       continue
     }
-    const { features, shape: w } = tokenFeatures(t)
-    for (const key of features) if (!seen.has(key)) seen.set(key, { key, token: i })
-    if (prev !== undefined) {
-      const key = `b:${prev} ${w}`
-      if (!seen.has(key)) seen.set(key, { key, token: i, prev: i - 1 })
-    }
-    prev = w
+    const shape = token(t, i)
+    if (prev !== undefined) bigram(`b:${prev} ${shape}`, i)
+    prev = shape
   }
+}
+
+/** The features of a normalised post: each key once, with the first token that produced it. */
+export function extractFeatures(doc: NormalisedDoc): Feature[] {
+  const seen = new Map<string, Feature>()
+  walkFeatures(
+    doc,
+    (t, i) => {
+      const { features, shape } = tokenFeatures(t)
+      for (const key of features) if (!seen.has(key)) seen.set(key, { key, token: i })
+      return shape
+    },
+    (key, i) => {
+      if (!seen.has(key)) seen.set(key, { key, token: i, prev: i - 1 })
+    },
+  )
   return [...seen.values()]
 }
 
@@ -378,40 +394,35 @@ export class LabelModel {
       }
       rows[found++] = r
     }
-    const { tokens } = doc
-    let prev: string | undefined
-    for (let i = 0; i < tokens.length; i++) {
-      const t = tokens[i] as string
-      if (t === BOUNDARY) {
-        prev = undefined
-        continue
-      }
-      let tf = this.#tokens.get(t)
-      if (tf === undefined) {
-        const { features, shape } = tokenCache.get(t) ?? computeTokenFeatures(t)
-        const known: number[] = []
-        const other: string[] = []
-        for (const key of features) {
-          const r = this.#rows.get(key)
-          if (r === undefined) other.push(key)
-          else known.push(r)
+    // the token's own keys, in their order, then the bigram (as extractFeatures lists them); the order
+    // of rows is what matters for the sums, and a token's known and other keys never share a key
+    walkFeatures(
+      doc,
+      (t) => {
+        let tf = this.#tokens.get(t)
+        if (tf === undefined) {
+          const { features, shape } = tokenCache.get(t) ?? computeTokenFeatures(t)
+          const known: number[] = []
+          const other: string[] = []
+          for (const key of features) {
+            const r = this.#rows.get(key)
+            if (r === undefined) other.push(key)
+            else known.push(r)
+          }
+          tf = { rows: Int32Array.from(known), foreign: other, shape }
+          if (this.#tokens.size >= MODEL_TOKEN_CACHE_MAX) this.#tokens.clear()
+          this.#tokens.set(t, tf)
         }
-        tf = { rows: Int32Array.from(known), foreign: other, shape }
-        if (this.#tokens.size >= MODEL_TOKEN_CACHE_MAX) this.#tokens.clear()
-        this.#tokens.set(t, tf)
-      }
-      // the token's own keys, in their order, then the bigram (as extractFeatures lists them); the order
-      // of rows is what matters for the sums, and a token's known and other keys never share a key
-      for (const r of tf.rows) row(r)
-      for (const key of tf.foreign) foreign.add(key)
-      if (prev !== undefined) {
-        const key = `b:${prev} ${tf.shape}`
+        for (const r of tf.rows) row(r)
+        for (const key of tf.foreign) foreign.add(key)
+        return tf.shape
+      },
+      (key) => {
         const r = this.#rows.get(key)
         if (r === undefined) foreign.add(key)
         else row(r)
-      }
-      prev = tf.shape
-    }
+      },
+    )
     const distinct = found + foreign.size
     const width = this.labels.length
     const z = Float64Array.from(this.#bias)

@@ -5,8 +5,8 @@ import { afterEach, beforeAll, describe, expect, test } from 'vitest'
 import type { CommitEvent, RepoOp } from '../../shared/firehose/events.ts'
 import { subsystemLogger } from '../../shared/logger.ts'
 import { Classifier } from '../classify/index.ts'
-import { LabelModel, type ModelFile } from '../classify/model.ts'
-import { LABEL_VALUES } from '../classify/rules.ts'
+import { LabelModel } from '../classify/model.ts'
+import { selfHarmModel } from '../classify/test-models.fixture.ts'
 import { AutoLabeler } from '../labels/auto-labeler.ts'
 import { LabelStore } from '../labels/store.ts'
 import { CLASSIFIER_REASON_TYPE, CLASSIFIER_TOOL, fileReviewSuggestions, Moderation, reviewReason } from './index.ts'
@@ -87,15 +87,7 @@ describe('review suggestions → review queue', () => {
 
   test('a label the learned layer gives on its own is given, and filed for a moderator to confirm', async () => {
     // a synthetic model that gives self-harm on its own from one word (no rule or cue has it)
-    const lone: ModelFile = {
-      format: 1,
-      training: {},
-      labels: [...LABEL_VALUES],
-      bias: LABEL_VALUES.map((l) => (l === 'self-harm' ? 8 : -8)),
-      thresholds: LABEL_VALUES.map(() => 0.6),
-      alone: LABEL_VALUES.map((l) => (l === 'self-harm' ? 0.9 : null)),
-      weights: { 'w:straks': [0, 0, 0, 0, 0, 1] },
-    }
+    const lone = selfHarmModel({ 'w:straks': 1 }, { alone: 0.9 })
     const { store, moderation } = await open()
     const auto = new AutoLabeler({ store, classifier: Classifier.load(undefined, { model: new LabelModel(lone) }), langs: [], logger: subsystemLogger('test') })
     await auto.handleBatch([commit(post('a1', CID1, 'straks boodschappen doen en dan koken', ['nl']))], seq)

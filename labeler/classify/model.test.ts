@@ -27,7 +27,7 @@ describe('the learned layer: training', () => {
     const dev = jsonl(new URL('../../../shared/labeler-dev-set.jsonl', import.meta.url))
     const trainIds = new Set(dev.filter((p) => p.split === 'train').map((p) => p.id))
     // the dev fixtures' and training files' ids; held-out ids (s4h-, s7b-, s10b-, blind-, …) are not of this form
-    for (const p of posts) expect(trainIds.has(p.id) || /^(?:para|gen|mt|s\d+d|s\d+(?:po|sh|pe|ob|ev|shnl|shen|nrnl|nren|mix)|nlsh-d)-\d+$/.test(p.id), p.id).toBe(true)
+    for (const p of posts) expect(trainIds.has(p.id) || /^(?:para|gen|mt|s\d+d|s\d+(?:po|sh|pe|ob|ev|shnl|shen|nrnl|nren|mix|pea|peb|dca|dcb)|nlsh-d)-\d+$/.test(p.id), p.id).toBe(true)
     // a file written for some labels speaks only for those: its posts carry no other label
     for (const p of posts) for (const l of p.labels) expect(p.covers, p.id).toContain(l)
     expect(posts.filter((p) => p.covers.length < LABEL_VALUES.length).length).toBeGreaterThan(1_000)

@@ -47,6 +47,7 @@ import {
   type RestrictionNegation,
 } from './rules.ts'
 import { stemNl } from './stem-nl.ts'
+import { attributedQuotes, QUOTED_LABELS, withoutQuotes } from './quotes.ts'
 
 export type { LabelValue } from './rules.ts'
 export type { Lang } from './lang.ts'
@@ -69,7 +70,8 @@ export interface LabelDecision {
    *  learned layer (reasons start with "model:" or "model-alone:"): the model's probability */
   score: number
   /** the rule ids that counted, then the modifiers applied ("negation:<rule id>", "idiom:<name>",
-   *  "recovery", "news", "critique", "help", "joke", "first-person") */
+   *  "recovery", "news", "critique", "help", "joke", "first-person"; "quoted" on a suppressed label
+   *  that only words quoted from someone else carried) */
   reasons: string[]
 }
 
@@ -185,6 +187,7 @@ export class Classifier {
   readonly #negationBreakers = new Set<string>()
   readonly #restriction = Object.fromEntries(RESTRICTION_KEYS.map((k) => [k, new Set<string>()])) as RestrictionWords
   readonly #firstPerson = new Set<string>()
+  readonly #quoteSources = new Set<string>()
   readonly #vocab = new Set<string>()
   readonly #cues: CueLayer
   readonly #model: LabelModel | undefined
@@ -226,6 +229,7 @@ export class Classifier {
         for (const w of c.negators ?? []) this.#negators.add(w)
         for (const w of c.negationBreakers ?? []) this.#negationBreakers.add(w)
         for (const w of c.firstPerson ?? []) this.#firstPerson.add(w)
+        for (const w of c.quoteSources ?? []) this.#quoteSources.add(w)
         for (const key of RESTRICTION_KEYS) for (const w of c.restrictionNegation?.[key] ?? []) this.#restriction[key].add(w)
       }
     }
@@ -269,6 +273,23 @@ export class Classifier {
   }
 
   classify(input: ClassifyInput): Classification {
+    const result = this.#classify(input)
+    // a label of QUOTED_LABELS that only words quoted from someone else carried ("the ad called my
+    // croissant 'sinful'") is not given: the post reports the phrase (quotes.ts). Read again only for
+    // a post that has the label and such a quotation
+    if (this.#quoteSources.size === 0 || !result.labels.some((d) => QUOTED_LABELS.includes(d.val))) return result
+    const quotes = attributedQuotes(input.text, this.#quoteSources, this.#firstPerson)
+    if (quotes.length === 0) return result
+    const again = this.#classify({ ...input, text: withoutQuotes(input.text, quotes) })
+    const quoted = new Set(result.labels.filter((d) => QUOTED_LABELS.includes(d.val) && !again.labels.some((a) => a.val === d.val)).map((d) => d.val))
+    if (quoted.size === 0) return result
+    const labels = result.labels.filter((d) => !quoted.has(d.val))
+    const suppressed = [...result.suppressed, ...result.labels.filter((d) => quoted.has(d.val)).map((d) => ({ ...d, reasons: [...d.reasons, 'quoted'] }))]
+    const review = result.review?.filter((d) => !quoted.has(d.val))
+    return review !== undefined && review.length > 0 ? { labels, lang: result.lang, suppressed, review } : { labels, lang: result.lang, suppressed }
+  }
+
+  #classify(input: ClassifyInput): Classification {
     const doc = normalise(input, this.#vocab)
     const guess = detectLang([input.text, ...(input.alt ?? [])].join('\n'), input.langs ?? [])
     const lang = guess.lang

@@ -85,6 +85,9 @@ export interface ContextFile {
   /** words that undo a negator right before them: "can't STOP thinking about", "kan niet STOPPEN met" */
   negationBreakers?: string[]
   firstPerson?: string[]
+  /** words that name who said a quotation ("called", "zegt", "ad", "tante"): a quotation they introduce
+   *  is someone else's words (quotes.ts) */
+  quoteSources?: string[]
   /** pro-ed only: when a negator is part of a restriction rather than a negation of it (index.ts) */
   restrictionNegation?: RestrictionNegation
   markers: MarkerSpec[]
@@ -205,7 +208,7 @@ export function validateContextFile(file: string, data: unknown): ContextFile {
   if (typeof f !== 'object' || f === null) fail(file, '$', 'must be an object')
   checkVersion(file, f.version)
   if (!RULE_LANGS.includes(f.lang)) fail(file, 'lang', 'must be nl, en or any')
-  for (const key of ['negators', 'firstPerson', 'negationBreakers'] as const) {
+  for (const key of ['negators', 'firstPerson', 'negationBreakers', 'quoteSources'] as const) {
     const v = f[key]
     if (v !== undefined && (!Array.isArray(v) || v.some((s) => typeof s !== 'string' || normalisePhrase(s).length !== 1))) {
       fail(file, key, 'must be a list of single words')

@@ -1,31 +1,11 @@
-// Issue 3, s16 pass (diet-culture): a fifth author's dev file (160 posts, a third of them critique or
-// satire that quotes diet culture's phrases to reject them). The pass taught the classifier the ways
-// people reject diet talk (idioms for diet-culture only, in context.en/nl.yaml) and some wordings of
-// sincere diet culture it missed. Each rule, cue or marker added or changed has a post it must label
-// and a near miss it must leave alone; all posts here are written for this test, not taken from any
-// data set.
-import { labelledAndNot, positivesAndNearMisses, type Case, type Pair } from './generalise-cases.ts'
-
-const rules: Case[] = [
-  ['diet.en.swap-for-less', 'diet-culture', 'en', 'swapped my bread for lettuce wraps this week and I feel so much cleaner', 'swapped the pasta for rice because we ran out, still tasty'],
-  ['diet.en.cleanse-day', 'diet-culture', 'en', 'day 5 of my 14 day cleanse, skin already glowing', 'day 3 of my seven day digital detox, no phone and loving it'],
-  ['diet.en.food-moral-broad', 'diet-culture', 'en', 'You don\'t need the cookies. You need self control, ladies', 'you don\'t need cake to have a party, you need friends'],
-  ['diet.en.detox-teas', 'diet-culture', 'en', 'my slimming herbal blend ships friday, 30 day supply', 'my herbal tea blend ships friday, chamomile and mint'],
-  ['diet.en.purity', 'diet-culture', 'en', 'swapped my evening crisps for celery sticks and I feel so much cleaner', 'long hot shower after the muddy hike, feel so much cleaner'],
-  ['diet.en.weight-loss-marketing', 'diet-culture', 'en', 'burn fat while you sleep with our night capsules, link in bio', 'my cat burns energy while I sleep, zoomies at 3am'],
-  ['diet.nl.gegeten-dus-shakes', 'diet-culture', 'nl', 'drie stukken taart gegeten op het feest van mijn tante, morgen enkel soep', 'gisteren soep gegeten bij oma, morgen eten we weer samen'],
-  ['diet.nl.afval-marketing', 'diet-culture', 'nl', 'slank worden terwijl je slaapt met onze nachtcapsules, bestel nu', 'je groeit terwijl je slaapt, zegt de kinderarts'],
-  ['diet.nl.morgen-beter', 'diet-culture', 'nl', 'slecht gegeten vandaag, chips en koek. morgen weer keurig', 'morgen weer keurig op tijd op kantoor, beloofd'],
-  ['diet.nl.gesport-dus-verdiend', 'diet-culture', 'nl', '10 km gefietst dus dat ijsje is dubbel verdiend', '10 km gefietst dus dat ijsje smaakt extra lekker'],
-  ['diet.any.meal-numbers', 'diet-culture', 'nl', 'ontbijt 250 lunch 400 avondeten 600, morgen nog minder', 'lunch 12:30, diner 19:00, bedtijd 22:00'],
-  ['dc.cue.any.food-emoji', 'diet-culture', 'nl', 'zo braaf geweest 🥗', 'zo gezellig geweest 🥗'],
-  ['dc.cue.en.allowed-cancel', 'diet-culture', 'en', 'ate a whole pizza last night so double session at the gym today', 'double session at physio today, my knee is sore'],
-  ['dc.cue.en.moral', 'diet-culture', 'en', 'two burgers last night, time to pay off the debt on the treadmill', 'time to pay off the debt on my student loan'],
-  ['dc.cue.nl.food', 'diet-culture', 'nl', 'vlaai op het feest, schuldgevoel 🙈', 'vlaai bakken met oma, gezellig'],
-  ['dc.cue.nl.moral', 'diet-culture', 'nl', 'mama gaf me een stuk taart omdat ik zo goed bezig ben met de lijn', 'ik ben goed bezig met de cursus, nog twee lessen'],
-]
-
-positivesAndNearMisses('s16 pass: diet-culture rules and cues (positive, near miss)', rules)
+// Issue 3, twelfth pass (diet-culture): a fifth author's dev file (fixtures/s16-dca-dev.jsonl, 160 posts,
+// a third of them critique or satire that quotes diet culture's phrases to reject them). The pass taught
+// the classifier ways people reject diet talk (idioms for diet-culture only and recovery markers, in
+// context.en/nl.yaml). Each marker has a sincere post that keeps the label and a critique of the same
+// phrase that the marker leaves unlabelled; all posts here are written for this test, not taken from
+// any data set. (The pass's new diet-culture rules were withdrawn: ordinary posts written to test them
+// got the label; rules README, "Twelfth pass".)
+import { labelledAndNot, type Pair } from './generalise-cases.ts'
 
 // Context markers: a sincere diet-culture post that still gets the label, and critique of the same
 // phrase that the marker leaves unlabelled.

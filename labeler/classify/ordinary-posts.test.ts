@@ -3,7 +3,8 @@
 // twelfth pass's new rules: "sick" meaning cool, a smartwatch "wrist check", kids' sizes bought for a
 // child, a fantasy-football gameweek, a plate kept warm, "dood" for a flat phone). The twelfth pass's
 // helper-written rules labelled 121 of the second file and were withdrawn (rules README, "Twelfth
-// pass"); the posts still flagged are older rules' known false positives. A change that flags more of
+// pass"); the posts still flagged are older rules' known false positives. s16-ordinary10-dev (200 posts)
+// did the same for the eleventh pass's rules. A change that flags more of
 // them fails here: narrow it, or explain in the rules README why the label is right and raise the count.
 import { fileURLToPath } from 'node:url'
 import { expect, test } from 'vitest'
@@ -20,6 +21,9 @@ const flagged = (name: string) => {
 test.each([
   ['s14ev-dev', 300, 3],
   ['s16-ordinary-dev', 240, 20],
+  // aimed at the eleventh pass's rules: its pro-ed and self-harm rules labelled 41 and were withdrawn;
+  // most of the 88 left are its diet-culture rules and cues (rules README, "Twelfth pass"): to narrow
+  ['s16-ordinary10-dev', 200, 88],
 ])('%s: of %i ordinary posts at most %i get a label', (name, _n, most) => {
   expect(flagged(name)).toBeLessThanOrEqual(most)
 })

@@ -150,8 +150,16 @@ const ordinary: readonly [lang: string, text: string][] = [
   ['en', 'you are allowed to eat lunch away from your desk, tell your boss i said so'],
   ['en', 'deadlift day: 3x5 at 90 kg, then 300 kcal on the rower according to my watch'],
   ['nl', 'zonde om die bruine bananen weg te gooien, dus bananenbrood gebakken'],
+  // (3) twelfth pass: diet.en.cleanse-day takes only a food or body word before the cleanse, not a
+  // bare "reset" or "kuur" (posts like those of fixtures/s16-ordinary10-dev.jsonl, written anew)
+  ['en', 'day 2 of my wardrobe cleanse, five bags for the charity shop already'],
+  ['en', 'day 4 of the spreadsheet reset at work, colour codes everywhere'],
+  ['nl', 'dag 3 van de kuur tegen mijn keelontsteking, het slikken gaat al beter'],
+  ['nl', 'dag 2 van onze schuur detox, de fietsen staan eindelijk weer los'],
 ]
 const stillLabelled: readonly [lang: string, text: string][] = [
+  ['en', 'day 5 of my 14 day juice cleanse, skin glowing and down 2 kilo'],
+  ['nl', 'dag 3 van de sapkuur, nog vier dagen alleen groene sapjes'],
   ['en', 'guilty pleasure: a whole bag of chips after the kids are asleep, back to clean eating tomorrow'],
   ['en', 'finally allowed to eat after my 10k, earned this pizza'],
   ['nl', 'min 4 kilo en nog maar 1200 kcal per dag, zomer ik kom eraan'],

@@ -14,7 +14,7 @@ const rules: Case[] = [
     'feeding the kids fast food tonight because we are exhausted, not lazy, just tired'],
   ['diet.en.straight-to-hips', 'diet-culture', 'en', 'those cookies go straight to my hips lol',
     'my sciatica goes straight down to my hips after a long drive'],
-  ['diet.en.calories-as-exercise', 'diet-culture', 'en', '250 calories is 30 minutes of running, remember that before the donut',
+  ['diet.en.calories-as-exercise', 'diet-culture', 'en', '250 calories is 30 minutes of running, remember that before the guilty donut',
     '40 minutes of cycling and 300 squats today, legs are dead'],
   ['diet.en.earn-with-exercise', 'diet-culture', 'en', '10k steps today so i can have pizza tonight',
     '10k steps today so i can sleep well tonight'],
@@ -24,7 +24,7 @@ const rules: Case[] = [
     'day 3 of my spring cleaning, the garage is finally done'],
   ['diet.en.detox-teas', 'diet-culture', 'en', 'these skinny teas changed my life, flat tummy in a week',
     'green teas and chamomile teas on sale at the market'],
-  ['diet.en.calories-left', 'diet-culture', 'en', 'still 400 kcal left for dinner, saving them for the pasta',
+  ['diet.en.calories-left', 'diet-culture', 'en', 'still 400 kcal left for dinner, saving them for the pasta, been so good all day',
     'still 400 ml left for the sauce, enough for dinner'],
   ['diet.en.flush-out', 'diet-culture', 'en', 'flushing out the weekend with clean eating all week',
     'rain will flush out the junk in the gutters this weekend'],
@@ -156,6 +156,10 @@ const ordinary: readonly [lang: string, text: string][] = [
   ['en', 'day 4 of the spreadsheet reset at work, colour codes everywhere'],
   ['nl', 'dag 3 van de kuur tegen mijn keelontsteking, het slikken gaat al beter'],
   ['nl', 'dag 2 van onze schuur detox, de fietsen staan eindelijk weer los'],
+  // twelfth pass: diet.en.calories-left and diet.en.calories-as-exercise are weak (other evidence needed)
+  ['en', 'my new watch says 300 kcal is 40 minutes of cycling, no idea how it works that out'],
+  ['en', 'trail day 3: 1400 kcal left for tonight in the food bag, resupply tomorrow'],
+  ['nl', 'trektocht dag 2: nog 1500 kcal over voor vanavond in de voedseltas, morgen de supermarkt'],
 ]
 const stillLabelled: readonly [lang: string, text: string][] = [
   ['en', 'day 5 of my 14 day juice cleanse, skin glowing and down 2 kilo'],

@@ -1,13 +1,9 @@
 // Quotations attributed to someone else (quotes.ts): a post that reports diet talk in order to reject it
 // ("my mum says 'earn your dinner'") does not get diet-culture for the quoted words; scare quotes for
 // one's own eating, the writer's own words ("i said …") and the same phrase unquoted still do.
-import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { Classifier } from './index.ts'
 import { attributedQuotes, withoutQuotes } from './quotes.ts'
-import { loadRuleDir, RULES_DIR, RuleFileError } from './rules.ts'
 
 const SOURCES = new Set(['say', 'says', 'called', 'menu', 'zeg', 'zegt', 'noemt', 'mum', 'tante'])
 const FIRST = new Set(['i', 'ik'])
@@ -60,17 +56,5 @@ describe('the classifier: diet-culture carried only by quoted words is not given
   test("the writer's own quoted words and scare quotes for one's own eating keep the label", () => {
     expect(has('i said “earn your dinner” to myself and ran 10k before pizza')).toBe(true)
     expect(has("went to the party and 'behaved', one tiny slice and no chips")).toBe(true)
-  })
-})
-
-describe('quoteSources in the context files', () => {
-  const dir = RULES_DIR.pathname
-  test('a phrase instead of a word is refused with the setting named', () => {
-    const tmp = mkdtempSync(join(tmpdir(), 'plein-rules-'))
-    for (const n of readdirSync(dir).filter((n) => n.endsWith('.yaml'))) writeFileSync(join(tmp, n), readFileSync(join(dir, n)))
-    cpSync(join(dir, 'cues'), join(tmp, 'cues'), { recursive: true })
-    writeFileSync(join(tmp, 'context.en.yaml'), readFileSync(join(dir, 'context.en.yaml'), 'utf8').replace('quoteSources: [', "quoteSources: ['my mum said', "))
-    expect(() => loadRuleDir(tmp)).toThrow(RuleFileError)
-    expect(() => loadRuleDir(tmp)).toThrow(/quoteSources: must be a list of single words/)
   })
 })

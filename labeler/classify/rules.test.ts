@@ -95,15 +95,17 @@ describe('the loader rejects broken rule files with a clear message', () => {
   })
 })
 
+/** A copy of the rule directory with one context file edited. */
+const withContext = (lang: string, edit: (text: string) => string) => {
+  const tmp = mkdtempSync(join(tmpdir(), 'plein-rules-'))
+  for (const n of files) writeFileSync(join(tmp, n), readFileSync(join(dir, n)))
+  cpSync(join(dir, 'cues'), join(tmp, 'cues'), { recursive: true })
+  const name = `context.${lang}.yaml`
+  writeFileSync(join(tmp, name), edit(readFileSync(join(dir, name), 'utf8')))
+  return tmp
+}
+
 describe('restrictionNegation in the context files (pro-ed negation scope)', () => {
-  const withContext = (lang: string, edit: (text: string) => string) => {
-    const tmp = mkdtempSync(join(tmpdir(), 'plein-rules-'))
-    for (const n of files) writeFileSync(join(tmp, n), readFileSync(join(dir, n)))
-    cpSync(join(dir, 'cues'), join(tmp, 'cues'), { recursive: true })
-    const name = `context.${lang}.yaml`
-    writeFileSync(join(tmp, name), edit(readFileSync(join(dir, name), 'utf8')))
-    return tmp
-  }
 
   test('the shipped nl and en files name the words, each list of single words', () => {
     for (const lang of ['nl', 'en']) {
@@ -120,5 +122,13 @@ describe('restrictionNegation in the context files (pro-ed negation scope)', () 
     const tmp = withContext('nl', edit)
     expect(() => loadRuleDir(tmp)).toThrow(RuleFileError)
     expect(() => loadRuleDir(tmp)).toThrow(message)
+  })
+})
+
+describe('quoteSources in the context files (quotations attributed to someone else, quotes.ts)', () => {
+  test('a phrase instead of a word is refused with the setting named', () => {
+    const tmp = withContext('en', (t) => t.replace('quoteSources: [', "quoteSources: ['my mum said', "))
+    expect(() => loadRuleDir(tmp)).toThrow(RuleFileError)
+    expect(() => loadRuleDir(tmp)).toThrow(/quoteSources: must be a list of single words/)
   })
 })
